@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 const root = __dirname;
-const libs = ['contracts', 'messaging', 'observability', 'llm', 'connectors', 'testing'];
+const libs = ['contracts', 'messaging', 'observability', 'llm', 'connectors', 'testing', 'runtime'];
 
 module.exports = {
   testEnvironment: 'node',

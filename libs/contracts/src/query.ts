@@ -43,6 +43,7 @@ export const QueryPlannedV1Schema = z.object({
   query: z.string().min(1),
   plan: AgentPlanSchema,
   deadline: z.number().int().positive(),
+  requested_at: z.number().int().positive(),
 });
 export type QueryPlannedV1 = z.infer<typeof QueryPlannedV1Schema>;
 

@@ -1,0 +1,17 @@
+import { ConnectorDefinition } from './connector';
+import { echoConnector } from './echo/echo.connector';
+import { filesConnector } from './files/files.connector';
+import { postgresConnector } from './postgres/postgres.connector';
+
+/** Every connector this build knows. Deployments enable a subset (MOSAIC_SOURCES). */
+export const CONNECTORS: Readonly<Record<string, ConnectorDefinition>> = {
+  files: filesConnector,
+  postgres: postgresConnector,
+  echo: echoConnector,
+};
+
+export const DEFAULT_SOURCES = ['files', 'postgres'] as const;
+
+export function getConnector(id: string): ConnectorDefinition | undefined {
+  return Object.hasOwn(CONNECTORS, id) ? CONNECTORS[id] : undefined;
+}

@@ -1,0 +1,80 @@
+import { SourceItem } from '@mosaic/contracts';
+import { SourceDescriptor } from '@mosaic/llm';
+import { McpLaunchSpec, ToolOutcome } from './mcp/mcp-session';
+
+export interface ConnectorMetadata {
+  id: string;
+  name: string;
+  description: string;
+  icon: string;
+}
+
+/** A credential a user (or the deployment) supplies, and the env var it maps to. */
+export interface CredentialField {
+  name: string;
+  label: string;
+  type: 'text' | 'password' | 'url';
+  required: boolean;
+  envVar: string;
+}
+
+/** Seed-style direct routing: any keyword in the question picks the tool. */
+export interface DirectRoutingPattern {
+  keywords: readonly string[];
+  tool: string;
+  args?: Record<string, unknown>;
+}
+
+/** Calls one tool of the connector's MCP server (breaker, timeout, events, metrics included). */
+export type ToolCaller = (tool: string, args: Record<string, unknown>) => Promise<ToolOutcome>;
+
+export interface StrategyResult {
+  items: SourceItem[];
+  summary: string;
+}
+
+/**
+ * The local provider's way of answering from this source: a short, deterministic
+ * sequence of tool calls chosen from the question, turned into citeable items.
+ */
+export type LocalStrategy = (
+  query: string,
+  call: ToolCaller,
+  credentials: Readonly<Record<string, string>>,
+) => Promise<StrategyResult>;
+
+export interface ConnectorDefinition {
+  metadata: ConnectorMetadata;
+  /** Words that make the planner pick this source. */
+  keywords: readonly string[];
+  credentialFields: readonly CredentialField[];
+  directRouting: readonly DirectRoutingPattern[];
+  /** Builds the MCP launch spec from the values of the credential fields. */
+  launch(credentials: Readonly<Record<string, string>>): McpLaunchSpec;
+  localStrategy: LocalStrategy;
+}
+
+export function describeSource(definition: ConnectorDefinition): SourceDescriptor {
+  const { id, name, description } = definition.metadata;
+  return { id, name, description, keywords: definition.keywords };
+}
+
+/** The first routing pattern whose keyword occurs in the question, if any. */
+export function directRoute(definition: ConnectorDefinition, query: string): DirectRoutingPattern | undefined {
+  const lower = query.toLowerCase();
+  return definition.directRouting.find((p) => p.keywords.some((k) => new RegExp(`\\b${k}\\b`).test(lower)));
+}
+
+/** Reads each credential field from the environment by its env var. */
+export function credentialsFromEnv(definition: ConnectorDefinition, env: NodeJS.ProcessEnv): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of definition.credentialFields) {
+    const value = env[field.envVar];
+    if (value) values[field.name] = value;
+  }
+  return values;
+}
+
+export function missingCredentials(definition: ConnectorDefinition, credentials: Readonly<Record<string, string>>): string[] {
+  return definition.credentialFields.filter((f) => f.required && !credentials[f.name]).map((f) => f.envVar);
+}

@@ -1,0 +1,3 @@
+export * from './provider';
+export * from './local/text';
+export * from './local/local.provider';

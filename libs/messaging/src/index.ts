@@ -1,0 +1,6 @@
+export * from './outcome';
+export * from './nats-connection';
+export * from './provisioning';
+export * from './jetstream.server';
+export * from './publisher';
+export * from './query-events';

@@ -1,0 +1,194 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { lastValueFrom, defaultIfEmpty } from 'rxjs';
+import { ConsumerMessages, jetstream, jetstreamManager, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { SUBJECT_SCHEMAS, SubjectFamily, subjectFamily } from '@mosaic/contracts';
+import { Logger, MosaicMetrics, SpanKind, withRemoteParentSpan } from '@mosaic/observability';
+import { HandlerOutcome, isHandlerOutcome } from './outcome';
+import { DurableConsumerSpec, ensureDurableConsumer, ensureStreams } from './provisioning';
+
+/** What a handler receives next to the parsed payload. */
+export interface JetStreamMessageContext {
+  readonly subject: string;
+  /** 1 on first delivery; higher after a redelivery. */
+  readonly deliveryCount: number;
+  readonly streamSequence: number;
+  /** Tells the server the message is still being worked on (extends ack wait). */
+  working(): void;
+}
+
+export interface ConsumerBinding {
+  /** Handler pattern: the subject family, as used in `@EventPattern(...)`. */
+  pattern: SubjectFamily;
+  consumer: DurableConsumerSpec;
+  /** Messages handled at once by this replica. */
+  concurrency: number;
+  /** Called once when a valid message is given up on, so its owner can end the query. */
+  onGiveUp?: (payload: unknown, reason: string) => Promise<void>;
+}
+
+export interface JetStreamServerOptions {
+  connection: NatsConnection;
+  bindings: ConsumerBinding[];
+  logger: Logger;
+  metrics: MosaicMetrics;
+  /** Longest a SIGTERM drain waits for in-flight handlers before handing messages back. */
+  drainTimeoutMs?: number;
+}
+
+/** Retry backoff for handlers that throw: 1 s, 2 s, 4 s ... capped at 30 s. */
+const backoffMs = (deliveryCount: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, deliveryCount - 1));
+
+/**
+ * NestJS transport over JetStream durable pull consumers. Streams and consumers are
+ * provisioned at start-up; each message is schema-checked (invalid ones are terminated,
+ * never redelivered forever), handled inside a span continuing the publisher's trace,
+ * kept alive with working() while it runs, and acked / nak'd / terminated according to
+ * the handler's outcome.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private js?: JetStreamClient;
+  private closing = false;
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const jsm = await jetstreamManager(this.options.connection);
+      await ensureStreams(jsm);
+      for (const binding of this.options.bindings) {
+        await ensureDurableConsumer(jsm, binding.consumer);
+      }
+      this.js = jetstream(this.options.connection);
+      for (const binding of this.options.bindings) {
+        await this.startConsuming(binding);
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async startConsuming(binding: ConsumerBinding): Promise<void> {
+    const { stream, durable } = binding.consumer;
+    const consumer = await this.js!.consumers.get(stream, durable);
+    const messages = await consumer.consume({ max_messages: binding.concurrency, expires: 10_000 });
+    this.subscriptions.push(messages);
+    void this.pump(binding, messages);
+  }
+
+  private async pump(binding: ConsumerBinding, messages: ConsumerMessages): Promise<void> {
+    const slots = new Set<Promise<void>>();
+    try {
+      for await (const msg of messages) {
+        if (this.closing) {
+          msg.nak();
+          continue;
+        }
+        const task = this.handle(binding, msg).finally(() => {
+          slots.delete(task);
+          this.inflight.delete(task);
+        });
+        slots.add(task);
+        this.inflight.add(task);
+        if (slots.size >= binding.concurrency) await Promise.race(slots);
+      }
+    } catch (error) {
+      if (!this.closing) this.options.logger.error({ err: error, consumer: binding.consumer.durable }, 'consumer stopped');
+    }
+  }
+
+  private async handle(binding: ConsumerBinding, msg: JsMsg): Promise<void> {
+    const { logger, metrics } = this.options;
+    const consumerName = binding.consumer.durable;
+    const family = subjectFamily(msg.subject);
+    const endTimer = metrics.messageHandlerDuration.startTimer({ subject: family ?? 'unknown', consumer: consumerName });
+    const handler = family ? this.getHandlerByPattern(family) : null;
+    if (!family || !handler) {
+      logger.error({ subject: msg.subject, consumer: consumerName }, 'no handler for subject; terminating message');
+      msg.term('no handler');
+      endTimer({ outcome: 'invalid' });
+      return;
+    }
+
+    let payload: unknown;
+    try {
+      payload = SUBJECT_SCHEMAS[family].parse(msg.json());
+    } catch (error) {
+      logger.error({ subject: msg.subject, consumer: consumerName, seq: msg.seq, err: error }, 'invalid message terminated');
+      metrics.invalidMessages.inc({ subject: family });
+      msg.term('invalid payload');
+      endTimer({ outcome: 'invalid' });
+      return;
+    }
+
+    const ackWait = binding.consumer.ackWaitMs;
+    const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(ackWait / 3)));
+    const context: JetStreamMessageContext = {
+      subject: msg.subject,
+      deliveryCount: msg.info.deliveryCount,
+      streamSequence: msg.seq,
+      working: () => msg.working(),
+    };
+    let outcome: HandlerOutcome;
+    try {
+      outcome = await withRemoteParentSpan(
+        msg.headers,
+        `consume ${family}`,
+        SpanKind.CONSUMER,
+        { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': consumerName },
+        async () => {
+          const result = await lastValueFrom(
+            this.transformToObservable(await handler(payload, context)).pipe(defaultIfEmpty(undefined)),
+          );
+          if (!isHandlerOutcome(result)) throw new Error(`handler for ${family} returned no outcome`);
+          return result;
+        },
+      );
+    } catch (error) {
+      const exhausted = msg.info.deliveryCount >= binding.consumer.maxDeliver;
+      outcome = exhausted
+        ? { kind: 'give_up', reason: `failed ${msg.info.deliveryCount} times: ${(error as Error).message}` }
+        : { kind: 'retry', delayMs: backoffMs(msg.info.deliveryCount), reason: (error as Error).message };
+      logger.error({ err: error, subject: msg.subject, consumer: consumerName, delivery: msg.info.deliveryCount }, 'handler failed');
+    } finally {
+      clearInterval(heartbeat);
+    }
+
+    switch (outcome.kind) {
+      case 'done':
+        await msg.ackAck().catch((error: unknown) => logger.warn({ err: error, subject: msg.subject }, 'ack not confirmed'));
+        break;
+      case 'retry':
+        msg.nak(outcome.delayMs);
+        break;
+      case 'give_up':
+        logger.warn({ subject: msg.subject, consumer: consumerName, reason: outcome.reason }, 'message terminated');
+        await binding.onGiveUp?.(payload, outcome.reason).catch((error: unknown) => logger.error({ err: error }, 'give-up hook failed'));
+        msg.term(outcome.reason);
+        break;
+    }
+    endTimer({ outcome: outcome.kind });
+  }
+
+  /** Stops pulling, lets in-flight handlers finish (bounded), hands the rest back. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await Promise.all(this.subscriptions.map((s) => s.close().catch(() => undefined)));
+    const timeout = this.options.drainTimeoutMs ?? 20_000;
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, timeout).unref())]);
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.options.connection as T;
+  }
+}

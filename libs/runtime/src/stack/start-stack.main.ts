@@ -1,0 +1,92 @@
+/**
+ * `npm start`: runs after scripts/start.sh has built the code and started the local
+ * infrastructure. Loads the sample workspace, starts every service, prints how to ask
+ * a question, and stops the services on Ctrl-C.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseConfig } from '../config';
+import { mosaicLaunches } from './mosaic-stack';
+import { loadSampleDatabase, sampleDocsRoot } from './sample-workspace';
+import { ServiceStack } from './service-stack';
+
+const env = parseConfig(
+  z.object({
+    MOSAIC_ROOT: z.string().min(1),
+    NATS_URL: z.string().min(1),
+    DATABASE_URL: z.string().min(1),
+    REDIS_URL: z.string().min(1),
+    SAMPLE_DATABASE_URL: z.string().min(1),
+    SAMPLE_READER_DATABASE_URL: z.string().min(1),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    MOSAIC_SOURCES: z.string().default('files,postgres'),
+    LOG_LEVEL: z.string().default('info'),
+  }),
+);
+
+async function main(): Promise<void> {
+  const root = env.MOSAIC_ROOT;
+  const stateDir = path.join(root, '.mosaic');
+  const logDir = path.join(stateDir, 'logs');
+  const say = (line: string) => process.stdout.write(`[mosaic] ${line}\n`);
+
+  const loaded = await loadSampleDatabase(env.SAMPLE_DATABASE_URL, root);
+  say(`sample workspace loaded: ${loaded.join(', ')} into mosaic_sample; documents in sample/workspace/docs`);
+
+  const stack = new ServiceStack({
+    root,
+    logDir,
+    baseEnv: { NATS_URL: env.NATS_URL, LOG_LEVEL: env.LOG_LEVEL, NODE_ENV: 'development' },
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping services ...`);
+    await stack.stopAll();
+    say('services stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const sources = env.MOSAIC_SOURCES.split(',').map((s) => s.trim()).filter(Boolean);
+  const launches = await mosaicLaunches({
+    gatewayPort: env.PORT,
+    sources,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: env.SAMPLE_READER_DATABASE_URL } },
+  });
+  for (const launch of launches) {
+    await stack.start(launch);
+    say(`${launch.name.padEnd(18)} ready on 127.0.0.1:${launch.port}`);
+  }
+
+  const url = `http://127.0.0.1:${env.PORT}`;
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(path.join(stateDir, 'demo.env'), `MOSAIC_URL=${url}\n`);
+  process.stdout.write(`
+Mosaic is running at ${url} (logs in .mosaic/logs/). Ask a question:
+
+  npx mosaic ask "Which customers have open urgent support tickets, and what does our escalation runbook say to do?"
+
+  curl -N -X POST ${url}/api/agent/query/stream \\
+       -H 'Content-Type: application/json' \\
+       -d '{"query": "What is our refund policy, and which orders were refunded?"}'
+
+Press Ctrl-C to stop.
+`);
+  // Keep running; if a service dies, say so (the others keep serving).
+  for (const [name, service] of stack.services) {
+    void service.exited.then((code) => {
+      if (!stopping) say(`${name} exited with code ${code}; see .mosaic/logs/${name}.log`);
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[mosaic] start failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { baseEnvSchema, envFields } from '@mosaic/runtime';
+import { DEFAULT_SOURCES } from '@mosaic/connectors';
+
+export const gatewayEnvSchema = baseEnvSchema.extend({
+  PORT: envFields.port.default(8080),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgres://...)'),
+  REDIS_URL: z.string().min(1, 'REDIS_URL is required (redis://...)'),
+  /** Sources this deployment enables, comma-separated. */
+  MOSAIC_SOURCES: z
+    .string()
+    .default(DEFAULT_SOURCES.join(','))
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** How long a query may take, end to end. */
+  QUERY_DEADLINE_MS: envFields.positiveMs.default(30_000),
+  /** Largest request body accepted. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  SSE_HEARTBEAT_MS: envFields.positiveMs.default(15_000),
+});
+export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

@@ -1,0 +1,72 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MultiSourceResponse } from '@mosaic/contracts';
+import { MosaicMetrics } from '@mosaic/observability';
+import { ApiError, METRICS } from '@mosaic/runtime';
+import { GatewayConfig } from '../config';
+import { CONFIG } from '@mosaic/runtime';
+import { QueryService } from './query.service';
+
+@Controller('agent')
+export class QueryController {
+  constructor(
+    private readonly queries: QueryService,
+    @Inject(METRICS) private readonly metrics: MosaicMetrics,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** Runs a query and answers with the whole `MultiSourceResponse`. */
+  @Post('query')
+  @HttpCode(200)
+  async query(@Body() body: unknown, @Req() request: FastifyRequest): Promise<MultiSourceResponse> {
+    const parsed = this.queries.parse(body);
+    const accepted = await this.queries.submit(parsed);
+    const disconnected = abortOnClose(request);
+    for await (const { event } of this.queries.events(accepted, disconnected)) {
+      if (event.event_type === 'done') return event.result;
+      if (event.event_type === 'error') {
+        const status = event.code === 'deadline_exceeded' ? 504 : 502;
+        throw new ApiError(status, event.code, event.error);
+      }
+    }
+    throw new ApiError(499, 'client_closed', 'client closed the connection');
+  }
+
+  /** Runs a query and streams its events as Server-Sent Events. */
+  @Post('query/stream')
+  async stream(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const parsed = this.queries.parse(body);
+    const accepted = await this.queries.submit(parsed);
+    const disconnected = abortOnClose(request);
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+      'X-Query-Id': accepted.queryId,
+    });
+    raw.write(`retry: 2000\n\n`);
+    this.metrics.openSseConnections.inc();
+    const heartbeat = setInterval(() => raw.write(`: keep-alive\n\n`), this.config.SSE_HEARTBEAT_MS);
+    try {
+      for await (const { seq, event } of this.queries.events(accepted, disconnected)) {
+        const id = seq > 0 ? `id: ${seq}\n` : '';
+        raw.write(`${id}data: ${JSON.stringify(event)}\n\n`);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.metrics.openSseConnections.dec();
+      raw.end();
+    }
+  }
+}
+
+/** An AbortSignal that fires when the client goes away. */
+function abortOnClose(request: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  request.raw.socket.once('close', () => controller.abort());
+  return controller.signal;
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AgentEventV1,
+  AgentQueryRequest,
+  AgentQueryRequestSchema,
+  QUERY_REQUESTED_V1,
+} from '@mosaic/contracts';
+import { JetStreamPublisher, QueryEventsReader, SequencedEvent } from '@mosaic/messaging';
+import { Logger } from '@mosaic/observability';
+import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
+import { GatewayConfig } from '../config';
+import { SourcesService } from '../sources/sources.service';
+
+export interface AcceptedQuery {
+  queryId: string;
+  deadline: number;
+}
+
+/** Grace beyond the query deadline before the gateway stops waiting for `done`. */
+const DEADLINE_GRACE_MS = 10_000;
+
+@Injectable()
+export class QueryService {
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly publisher: JetStreamPublisher,
+    private readonly reader: QueryEventsReader,
+    private readonly sources: SourcesService,
+  ) {}
+
+  /** Validates a request body; throws a 400 `ApiError` naming every problem. */
+  parse(body: unknown): AgentQueryRequest {
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ApiError(400, 'validation_error', 'request body must be a JSON object with a "query" field');
+    }
+    const parsed = AgentQueryRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+      throw new ApiError(400, 'validation_error', message, issues);
+    }
+    if (parsed.data.sources) this.sources.assertUsable(parsed.data.sources);
+    return parsed.data;
+  }
+
+  /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
+  async submit(request: AgentQueryRequest): Promise<AcceptedQuery> {
+    const available = this.sources.enabledIds();
+    if (available.length === 0) throw new ApiError(503, 'no_sources', 'no sources are enabled in this deployment');
+    const queryId = randomUUID();
+    const now = Date.now();
+    const deadline = now + this.config.QUERY_DEADLINE_MS;
+    try {
+      await this.publisher.publish(
+        QUERY_REQUESTED_V1,
+        QUERY_REQUESTED_V1,
+        {
+          query_id: queryId,
+          query: request.query,
+          ...(request.sources ? { sources: request.sources } : {}),
+          available_sources: available,
+          deadline,
+          requested_at: now,
+        },
+        queryId,
+      );
+    } catch (error) {
+      this.logger.error({ err: error, query_id: queryId }, 'could not publish query');
+      throw new ApiError(503, 'messaging_unavailable', 'the query could not be queued; try again shortly', undefined, { cause: error });
+    }
+    this.logger.info({ query_id: queryId, sources: request.sources }, 'query accepted');
+    return { queryId, deadline };
+  }
+
+  /**
+   * The query's events in order, ending with its terminal event. If no terminal event
+   * arrives by the deadline plus a grace period, a synthetic `error` ends the stream.
+   */
+  async *events(accepted: AcceptedQuery, signal: AbortSignal, afterSeq?: number): AsyncGenerator<SequencedEvent> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), Math.max(0, accepted.deadline - Date.now()) + DEADLINE_GRACE_MS);
+    const combined = AbortSignal.any([signal, timeout.signal]);
+    let terminal = false;
+    try {
+      for await (const item of this.reader.read(accepted.queryId, { afterSeq, signal: combined })) {
+        yield item;
+        if (item.event.event_type === 'done' || item.event.event_type === 'error') {
+          terminal = true;
+          return;
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!terminal && timeout.signal.aborted && !signal.aborted) {
+      const event: AgentEventV1 = {
+        event_type: 'error',
+        code: 'deadline_exceeded',
+        error: 'the query did not finish before its deadline',
+        query_id: accepted.queryId,
+        ts: Date.now(),
+      };
+      yield { seq: 0, event };
+    }
+  }
+}

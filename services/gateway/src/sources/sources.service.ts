@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SourceInfo } from '@mosaic/contracts';
+import { CONNECTORS, getConnector } from '@mosaic/connectors';
+import { ApiError, CONFIG } from '@mosaic/runtime';
+import { GatewayConfig } from '../config';
+
+@Injectable()
+export class SourcesService {
+  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
+
+  /** Every known connector, with whether this deployment enables it. */
+  list(): SourceInfo[] {
+    return Object.values(CONNECTORS).map(({ metadata }) => {
+      const enabled = this.config.MOSAIC_SOURCES.includes(metadata.id);
+      // Until per-user credentials exist, enabled sources run on deployment credentials.
+      return { ...metadata, enabled, configured: enabled };
+    });
+  }
+
+  enabledIds(): string[] {
+    return this.config.MOSAIC_SOURCES.filter((id) => getConnector(id));
+  }
+
+  /** Checks a requested restriction: every id must be a known, enabled source. */
+  assertUsable(requested: readonly string[]): void {
+    const unknown = requested.filter((id) => !getConnector(id));
+    if (unknown.length) {
+      throw new ApiError(400, 'unknown_source', `unknown source(s): ${unknown.join(', ')}`, {
+        known: Object.keys(CONNECTORS),
+      });
+    }
+    const disabled = requested.filter((id) => !this.config.MOSAIC_SOURCES.includes(id));
+    if (disabled.length) {
+      throw new ApiError(400, 'source_disabled', `source(s) not enabled in this deployment: ${disabled.join(', ')}`, {
+        enabled: this.enabledIds(),
+      });
+    }
+  }
+}
