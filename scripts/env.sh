@@ -38,6 +38,9 @@ mosaic_ensure_packages() {
   want="$(node -v)-$(sha256sum "$MOSAIC_ROOT/package-lock.json" 2>/dev/null | cut -c1-16)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   echo "[mosaic] installing npm packages" >&2
-  (cd "$MOSAIC_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  # `npm install` rather than `npm ci`: the registry mirror lacks some platform-specific
+  # optional packages (e.g. @swc/core-darwin-*), which `npm ci` rejects as a lock mismatch.
+  # With the lock file present it installs exactly the locked versions.
+  (cd "$MOSAIC_ROOT" && npm install --no-audit --no-fund --loglevel=error) || return 1
   echo "$want" > "$stamp"
 }

@@ -1,7 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { AgentEventV1, MultiSourceResponse, STREAMS } from '@mosaic/contracts';
-import { requireInfraEnv, startTestStack, streamQuery, TestStack } from '@mosaic/testing';
+import { requireInfraEnv, streamQuery } from '@mosaic/testing';
+import { startTestStack, TestStack } from './support/test-stack';
 
 /** The README's demo questions: each must be answered from both sources, with citations. */
 const DEMO_QUESTIONS = [

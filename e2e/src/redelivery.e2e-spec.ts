@@ -1,5 +1,6 @@
 import { AgentEventV1, MultiSourceResponse } from '@mosaic/contracts';
-import { startTestStack, streamQuery, TestStack } from '@mosaic/testing';
+import { streamQuery } from '@mosaic/testing';
+import { startTestStack, TestStack } from './support/test-stack';
 
 jest.setTimeout(60_000);
 

@@ -93,6 +93,11 @@ export function sentences(text: string): string[] {
       current = '';
     }
     if (line === '' || /^#+\s/.test(line) || /^\|?[\s:|-]+\|?$/.test(line)) continue;
+    if (line.startsWith('|')) {
+      // A table row reads as its cells joined: "SEV1 — Full outage ... — Page immediately".
+      blocks.push(line.replace(/^\||\|$/g, '').split('|').map((c) => c.trim()).filter(Boolean).join(' — '));
+      continue;
+    }
     current = current ? `${current} ${line}` : line;
   }
   if (current) blocks.push(current);

@@ -59,10 +59,13 @@ async function main(): Promise<void> {
     redisUrl: env.REDIS_URL,
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: env.SAMPLE_READER_DATABASE_URL } },
   });
-  for (const launch of launches) {
+  const startOne = async (launch: (typeof launches)[number]) => {
     await stack.start(launch);
     say(`${launch.name.padEnd(18)} ready on 127.0.0.1:${launch.port}`);
-  }
+  };
+  // Internal services start together; the gateway last, once they can take work.
+  await Promise.all(launches.filter((l) => l.name !== 'gateway').map(startOne));
+  await startOne(launches.find((l) => l.name === 'gateway')!);
 
   const url = `http://127.0.0.1:${env.PORT}`;
   mkdirSync(stateDir, { recursive: true });

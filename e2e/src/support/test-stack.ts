@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { repoRoot } from '@mosaic/connectors';
 import { freePort, loadSampleDatabase, mosaicLaunches, sampleDocsRoot, ServiceLaunch, ServiceStack } from '@mosaic/runtime';
-import { requireInfraEnv } from './infra-env';
+import { requireInfraEnv } from '@mosaic/testing';
 
 export interface TestStackOptions {
   sources: string[];
