@@ -12,7 +12,6 @@ import {
   STREAMS,
 } from '@mosaic/contracts';
 import { createLogger, MosaicMetrics, SpanKind, startTracing, withSpan } from '@mosaic/observability';
-import { requireInfraEnv } from '@mosaic/testing';
 import { connectNats, NatsConnection } from './nats-connection';
 import { HandlerOutcome, Outcome } from './outcome';
 import { JetStreamPublisher } from './publisher';
@@ -29,7 +28,7 @@ interface Delivery {
   traceId?: string;
 }
 
-type TestHandler = (payload: SourceTaskV1, ctx: JetStreamMessageContext, calls: number) => Promise<HandlerOutcome>;
+type TestHandler = (payload: SourceTaskV1, ctx: JetStreamMessageContext) => Promise<HandlerOutcome>;
 
 interface Harness {
   sut: JetStreamServer;
@@ -47,6 +46,22 @@ interface HarnessOptions {
   ackWaitMs?: number;
   maxDeliver?: number;
   concurrency?: number;
+}
+
+/**
+ * The real NATS of the `test` infrastructure profile. Not `requireInfraEnv()` from @mosaic/testing:
+ * libs/testing/src/bench imports @mosaic/runtime, which depends on this lib, so importing it here
+ * makes a project cycle the lint rejects. Switch once @mosaic/testing depends only on contracts.
+ */
+function natsUrl(): string {
+  const url = process.env['NATS_URL'];
+  if (!url) {
+    throw new Error(
+      'integration tests need a real NATS; NATS_URL is not set. Run `npm test`, or ' +
+        '`bash scripts/infra.sh start --profile test && set -a && . .mosaic/infra/test/env && set +a` first.',
+    );
+  }
+  return url;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,8 +88,7 @@ describe(JetStreamServer.name, () => {
 
   beforeAll(async () => {
     startTracing('test');
-    const env = requireInfraEnv();
-    nc = await connectNats({ url: env.NATS_URL, name: 'jetstream-server-spec' });
+    nc = await connectNats({ url: natsUrl(), name: 'jetstream-server-spec' });
     jsm = await jetstreamManager(nc);
     publisher = new JetStreamPublisher(nc);
   });
@@ -129,7 +143,7 @@ describe(JetStreamServer.name, () => {
           at: Date.now(),
           traceId: trace.getSpan(context.active())?.spanContext().traceId,
         });
-        return handler(payload, ctx, deliveries.length);
+        return handler(payload, ctx);
       },
       true,
     );
@@ -235,11 +249,9 @@ describe(JetStreamServer.name, () => {
     expect(h.giveUps[0]!.reason).toContain('connector exploded');
   });
 
-  // BUG (libs/messaging/src/jetstream.server.ts:172, also :113 and :124): msg.term(reason) sends
-  // `+TERM <reason>`, which nats-server < 2.10 (the native test/dev infra runs Debian's 2.9.10)
-  // ignores; the message stays unacked and is redelivered after ackWait, so onGiveUp runs again.
-  // A bare msg.term() works on every server version. Remove `.failing` once fixed.
-  it.failing('should terminate the message and not redeliver it when the handler gives up', async () => {
+  // nats-server < 2.10 (Debian's 2.9.10 in the native infra) ignores `+TERM <reason>`: the
+  // transport must send a bare TERM or the message comes back after ackWait.
+  it('should terminate the message and not redeliver it when the handler gives up', async () => {
     const ackWaitMs = 1000;
     const h = await startServer({ ackWaitMs, maxDeliver: 5, handler: async () => Outcome.giveUp('not answerable') });
 
@@ -253,11 +265,8 @@ describe(JetStreamServer.name, () => {
     expect(await storedCount(h.subject)).toBe(0);
   });
 
-  // BUG (libs/messaging/src/jetstream.server.ts, handle(): `case 'retry'`): a `retry` outcome on the
-  // last allowed delivery is nak'd, the server then stops delivering (max_deliver reached), and the
-  // message is dropped silently: onGiveUp is never called, so the owner never ends the query.
-  // Remove `.failing` once fixed.
-  it.failing('should give up and call onGiveUp when the handler asks to retry on the last allowed delivery', async () => {
+  // A nak on the last allowed delivery would be dropped silently by the server (max_deliver).
+  it('should give up and call onGiveUp when the handler asks to retry on the last allowed delivery', async () => {
     const h = await startServer({
       maxDeliver: 2,
       ackWaitMs: 30_000,
@@ -298,10 +307,7 @@ describe(JetStreamServer.name, () => {
     expect(h.deliveries).toEqual([]);
   });
 
-  // BUG (libs/messaging/src/jetstream.server.ts:124): same `+TERM <reason>` problem as above: on
-  // nats-server 2.9 the invalid message is redelivered (and logged and counted) until max_deliver.
-  // Remove `.failing` once fixed.
-  it.failing('should terminate an invalid payload so that it is not redelivered', async () => {
+  it('should terminate an invalid payload so that it is not redelivered', async () => {
     const ackWaitMs = 1000;
     const h = await startServer({ ackWaitMs, maxDeliver: 5 });
     const invalidCount = invalidCounter(h);

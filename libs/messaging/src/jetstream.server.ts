@@ -110,7 +110,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const handler = family ? this.getHandlerByPattern(family) : null;
     if (!family || !handler) {
       logger.error({ subject: msg.subject, consumer: consumerName }, 'no handler for subject; terminating message');
-      msg.term('no handler');
+      msg.term();
       endTimer({ outcome: 'invalid' });
       return;
     }
@@ -121,7 +121,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       logger.error({ subject: msg.subject, consumer: consumerName, seq: msg.seq, err: error }, 'invalid message terminated');
       metrics.invalidMessages.inc({ subject: family });
-      msg.term('invalid payload');
+      msg.term();
       endTimer({ outcome: 'invalid' });
       return;
     }
@@ -159,6 +159,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       clearInterval(heartbeat);
     }
 
+    if (outcome.kind === 'retry' && msg.info.deliveryCount >= binding.consumer.maxDeliver) {
+      // The server will not deliver it again: end it here so its owner hears about it.
+      outcome = { kind: 'give_up', reason: `still retrying after ${msg.info.deliveryCount} deliveries: ${outcome.reason}` };
+    }
     switch (outcome.kind) {
       case 'done':
         await msg.ackAck().catch((error: unknown) => logger.warn({ err: error, subject: msg.subject }, 'ack not confirmed'));
@@ -169,7 +173,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       case 'give_up':
         logger.warn({ subject: msg.subject, consumer: consumerName, reason: outcome.reason }, 'message terminated');
         await binding.onGiveUp?.(payload, outcome.reason).catch((error: unknown) => logger.error({ err: error }, 'give-up hook failed'));
-        msg.term(outcome.reason);
+        // No reason argument: nats-server < 2.10 ignores a TERM that carries one.
+        msg.term();
         break;
     }
     endTimer({ outcome: outcome.kind });

@@ -51,6 +51,8 @@ export class QueryEventsReader {
   async *read(queryId: string, options: ReadEventsOptions = {}): AsyncGenerator<SequencedEvent> {
     const consumer = await this.js.consumers.get(STREAMS.events.name, {
       filter_subjects: queryEventsSubject(queryId),
+      // A reader that vanishes (gateway crash) leaves no consumer behind for long.
+      inactive_threshold: 30_000,
       ...(options.afterSeq
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.afterSeq + 1 }
         : { deliver_policy: DeliverPolicy.All }),
@@ -68,6 +70,7 @@ export class QueryEventsReader {
     } finally {
       options.signal?.removeEventListener('abort', stop);
       stop();
+      void consumer.delete().catch(() => undefined);
     }
   }
 }

@@ -111,14 +111,14 @@ export interface MarkdownSection {
 export function markdownSections(markdown: string): MarkdownSection[] {
   const sections: MarkdownSection[] = [];
   let current: MarkdownSection = { heading: '', slug: '', body: '' };
-  let documentTitle = '';
+  let fenced = false;
   for (const line of markdown.split('\n')) {
-    const match = /^(#{1,3})\s+(.+?)\s*#*$/.exec(line);
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const match = fenced ? null : /^(#{1,3})\s+(.+?)\s*#*$/.exec(line);
     if (match) {
       if (current.body.trim()) sections.push({ ...current, body: current.body.trim() });
       const heading = match[2]!.trim();
-      if (match[1] === '#' && !documentTitle) documentTitle = heading;
-      current = { heading: documentTitle && heading !== documentTitle ? heading : heading, slug: slugify(heading), body: '' };
+      current = { heading, slug: slugify(heading), body: '' };
       continue;
     }
     current.body += `${line}\n`;

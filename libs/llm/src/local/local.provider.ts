@@ -1,6 +1,6 @@
 import { AgentPlan, Citation, PlannedSource, SourceItem } from '@mosaic/contracts';
 import { LlmProvider, SourceDescriptor, SynthesisDelta, SynthesisInput } from '../provider';
-import { keywords, overlapScore, sentences, stemSet, truncate } from './text';
+import { keywords, overlapScore, sentenceBlocks, stemSet, truncate } from './text';
 
 export interface LocalProviderOptions {
   /** Confidence at or above which a source is queried. */
@@ -78,19 +78,19 @@ export class LocalProvider implements LlmProvider {
           ...(item.url ? { url: item.url } : {}),
           excerpt,
         });
-        return `- ${item.title}: ${excerpt} [${citations.length}]`;
+        return `- ${neutralizeMarkers(item.title)}: ${neutralizeMarkers(excerpt)} [${citations.length}]`;
       });
       sections.push(`**${name(result.source)}**\n${lines.join('\n')}`);
     }
 
     const answered = succeeded.filter((r) => citations.some((c) => c.source === r.source)).map((r) => name(r.source));
     const intro = answered.length
-      ? `Here is what ${answered.join(' and ')} say about "${truncate(input.query, 120)}":`
-      : `None of the sources asked (${results.map((r) => name(r.source)).join(', ') || 'none'}) returned anything relevant to "${truncate(input.query, 120)}".`;
+      ? `Here is what ${answered.join(' and ')} say about "${neutralizeMarkers(truncate(input.query, 120))}":`
+      : `None of the sources asked (${results.map((r) => name(r.source)).join(', ') || 'none'}) returned anything relevant to "${neutralizeMarkers(truncate(input.query, 120))}".`;
     yield { type: 'text', text: `${intro}\n\n` };
     for (const section of sections) yield { type: 'text', text: `${section}\n\n` };
     if (failed.length) {
-      const list = failed.map((r) => `${name(r.source)} (${r.error ?? 'failed'})`).join('; ');
+      const list = failed.map((r) => `${name(r.source)} (${neutralizeMarkers(r.error ?? 'failed')})`).join('; ');
       yield { type: 'text', text: `Not included because the source failed: ${list}.\n` };
     }
     yield { type: 'citations', citations };
@@ -108,11 +108,16 @@ function pickItems(items: readonly SourceItem[], max: number, minScore: number):
 export function bestExcerpt(item: Pick<SourceItem, 'content' | 'title'>, queryKeywords: readonly string[], maxChars = 320): string {
   // One-line items (a database row, a message) are quoted whole.
   if (!item.content.includes('\n')) return truncate(item.content.trim(), maxChars);
-  const candidates = sentences(item.content);
-  if (candidates.length === 0) return truncate(item.content.trim(), maxChars);
-  const ranked = candidates
-    .map((text, position) => ({ text, position, score: overlapScore(queryKeywords, text) }))
-    .sort((a, b) => b.score - a.score || a.position - b.position);
-  const chosen = ranked.slice(0, ranked[1] && ranked[1].score > 0 ? 2 : 1).sort((a, b) => a.position - b.position);
+  const blocks = sentenceBlocks(item.content);
+  if (blocks.length === 0) return truncate(item.content.trim(), maxChars);
+  const scored = blocks.flatMap((block, b) => block.map((text, i) => ({ text, b, i, score: overlapScore(queryKeywords, text) })));
+  const best = [...scored].sort((x, y) => y.score - x.score || x.b - y.b || x.i - y.i)[0]!;
+  // Add a neighbour from the same block when it also matches, so the excerpt stays a quote.
+  const neighbours = scored.filter((s) => s.b === best.b && Math.abs(s.i - best.i) === 1 && s.score > 0);
+  const next = neighbours.sort((x, y) => y.score - x.score || x.i - y.i)[0];
+  const chosen = next ? [best, next].sort((x, y) => x.i - y.i) : [best];
   return truncate(chosen.map((c) => c.text).join(' '), maxChars);
 }
+
+/** Keeps text from the sources from forging `[n]` citation markers in the answer. */
+export const neutralizeMarkers = (text: string): string => text.replace(/\[(\d+)\]/g, '($1)');

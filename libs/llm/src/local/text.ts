@@ -83,28 +83,43 @@ export function matchedKeywords(queryKeywords: readonly string[], text: string):
  * lines are joined first, headings and table rules dropped.
  */
 export function sentences(text: string): string[] {
+  return sentenceBlocks(text).flat();
+}
+
+/** Like `sentences`, grouped by the paragraph, list item or table row they came from. */
+export function sentenceBlocks(text: string): string[][] {
   const blocks: string[] = [];
   let current = '';
+  let fenced = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    const startsBlock = line === '' || /^([-*+]\s|\d+[.)]\s|#|\|)/.test(line);
+    if (/^(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    const startsBlock = fenced || line === '' || /^([-*+]\s|\d+[.)]\s|#|\|)/.test(line);
     if (startsBlock && current) {
       blocks.push(current);
       current = '';
     }
     if (line === '' || /^#+\s/.test(line) || /^\|?[\s:|-]+\|?$/.test(line)) continue;
-    if (line.startsWith('|')) {
+    if (fenced || line.startsWith('|')) {
       // A table row reads as its cells joined: "SEV1 — Full outage ... — Page immediately".
-      blocks.push(line.replace(/^\||\|$/g, '').split('|').map((c) => c.trim()).filter(Boolean).join(' — '));
+      blocks.push(fenced ? line : line.replace(/^\||\|$/g, '').split('|').map((c) => c.trim()).filter(Boolean).join(' — '));
       continue;
     }
     current = current ? `${current} ${line}` : line;
   }
   if (current) blocks.push(current);
   return blocks
-    .flatMap((block) => block.replace(/^[-*+]\s+|^\d+[.)]\s+/, '').split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/))
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+    .map((block) =>
+      block
+        .replace(/^[-*+]\s+|^\d+[.)]\s+/, '')
+        .split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .filter((b) => b.length > 0);
 }
 
 export function truncate(text: string, max: number): string {
