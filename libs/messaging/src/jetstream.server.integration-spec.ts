@@ -17,6 +17,7 @@ import { HandlerOutcome, Outcome } from './outcome';
 import { JetStreamPublisher } from './publisher';
 import { QueryEventsPublisher, QueryEventsReader, SequencedEvent } from './query-events';
 import { ConsumerBinding, JetStreamMessageContext, JetStreamServer } from './jetstream.server';
+import { requireInfraEnv } from '@mosaic/testing';
 
 jest.setTimeout(20_000);
 
@@ -48,21 +49,6 @@ interface HarnessOptions {
   concurrency?: number;
 }
 
-/**
- * The real NATS of the `test` infrastructure profile. Not `requireInfraEnv()` from @mosaic/testing:
- * libs/testing/src/bench imports @mosaic/runtime, which depends on this lib, so importing it here
- * makes a project cycle the lint rejects. Switch once @mosaic/testing depends only on contracts.
- */
-function natsUrl(): string {
-  const url = process.env['NATS_URL'];
-  if (!url) {
-    throw new Error(
-      'integration tests need a real NATS; NATS_URL is not set. Run `npm test`, or ' +
-        '`bash scripts/infra.sh start --profile test && set -a && . .mosaic/infra/test/env && set +a` first.',
-    );
-  }
-  return url;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -88,7 +74,7 @@ describe(JetStreamServer.name, () => {
 
   beforeAll(async () => {
     startTracing('test');
-    nc = await connectNats({ url: natsUrl(), name: 'jetstream-server-spec' });
+    nc = await connectNats({ url: requireInfraEnv().NATS_URL, name: 'jetstream-server-spec' });
     jsm = await jetstreamManager(nc);
     publisher = new JetStreamPublisher(nc);
   });

@@ -12,7 +12,7 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
     .default(DEFAULT_SOURCES.join(','))
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** How long a query may take, end to end. */
-  QUERY_DEADLINE_MS: envFields.positiveMs.default(30_000),
+  QUERY_DEADLINE_MS: envFields.positiveMs.max(600_000).default(30_000),
   /** Largest request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SSE_HEARTBEAT_MS: envFields.positiveMs.default(15_000),

@@ -70,10 +70,10 @@ describe(sentences.name, () => {
     expect(sut).toContain('Ask first.');
   });
 
-  it('should read a table row as its cells joined when the text has a table', () => {
+  it('should quote a table row as written without its outer pipes when the text has a table', () => {
     const sut = sentences(['| Amount | Approver |', '|--------|----------|', '| Up to $1,000 | Any support agent |'].join('\n'));
 
-    expect(sut).toEqual(['Amount — Approver', 'Up to $1,000 — Any support agent']);
+    expect(sut).toEqual(['Amount | Approver', 'Up to $1,000 | Any support agent']);
   });
 
   it('should not merge a paragraph into the following list when no blank line separates them', () => {

@@ -104,8 +104,8 @@ export function sentenceBlocks(text: string): string[][] {
     }
     if (line === '' || /^#+\s/.test(line) || /^\|?[\s:|-]+\|?$/.test(line)) continue;
     if (fenced || line.startsWith('|')) {
-      // A table row reads as its cells joined: "SEV1 — Full outage ... — Page immediately".
-      blocks.push(fenced ? line : line.replace(/^\||\|$/g, '').split('|').map((c) => c.trim()).filter(Boolean).join(' — '));
+      // A table row is quoted as written, minus its outer pipes: "SEV1 | Full outage | ...".
+      blocks.push(fenced ? line : line.replace(/^\|\s*|\s*\|$/g, ''));
       continue;
     }
     current = current ? `${current} ${line}` : line;

@@ -1,10 +1,9 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { MultiSourceResponse } from '@mosaic/contracts';
 import { MosaicMetrics } from '@mosaic/observability';
-import { ApiError, METRICS } from '@mosaic/runtime';
+import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
-import { CONFIG } from '@mosaic/runtime';
 import { QueryService } from './query.service';
 
 @Controller('agent')
@@ -18,10 +17,10 @@ export class QueryController {
   /** Runs a query and answers with the whole `MultiSourceResponse`. */
   @Post('query')
   @HttpCode(200)
-  async query(@Body() body: unknown, @Req() request: FastifyRequest): Promise<MultiSourceResponse> {
+  async query(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<MultiSourceResponse> {
     const parsed = this.queries.parse(body);
     const accepted = await this.queries.submit(parsed);
-    const disconnected = abortOnClose(request);
+    const disconnected = abortOnClose(reply);
     for await (const { event } of this.queries.events(accepted, disconnected)) {
       if (event.event_type === 'done') return event.result;
       if (event.event_type === 'error') {
@@ -34,10 +33,10 @@ export class QueryController {
 
   /** Runs a query and streams its events as Server-Sent Events. */
   @Post('query/stream')
-  async stream(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async stream(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const parsed = this.queries.parse(body);
     const accepted = await this.queries.submit(parsed);
-    const disconnected = abortOnClose(request);
+    const disconnected = abortOnClose(reply);
 
     reply.hijack();
     const raw = reply.raw;
@@ -64,9 +63,12 @@ export class QueryController {
   }
 }
 
-/** An AbortSignal that fires when the client goes away. */
-function abortOnClose(request: FastifyRequest): AbortSignal {
+/**
+ * An AbortSignal that fires when the response closes: the client went away, or the
+ * answer was sent. Bound to this response, not the keep-alive socket it shares.
+ */
+function abortOnClose(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  request.raw.socket.once('close', () => controller.abort());
+  reply.raw.once('close', () => controller.abort());
   return controller.signal;
 }

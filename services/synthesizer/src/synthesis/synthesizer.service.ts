@@ -10,6 +10,8 @@ import { QueryStateRepository } from './query-state.repository';
 
 export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
 
+/** How often a held plan is looked at again before its deadline. */
+const PLAN_RECHECK_MS = 1000;
 /** Retry delay when another replica is finishing the query. */
 const LEASE_RETRY_MS = 2000;
 
@@ -37,7 +39,10 @@ export class SynthesizerService {
     const finished = await this.tryFinish(planned.query_id, deadlinePassed);
     if (finished === 'done') return Outcome.done();
     if (finished === 'busy') return Outcome.retry(LEASE_RETRY_MS, 'another replica is finishing the query');
-    return Outcome.retry(Math.max(50, planned.deadline - Date.now() + 50), 'waiting for sources until the deadline');
+    // Look again soon: once the results finished the query this acks the plan, so plans do
+    // not pile up unacknowledged until their deadlines.
+    const untilDeadline = Math.max(50, planned.deadline - Date.now() + 50);
+    return Outcome.retry(Math.min(PLAN_RECHECK_MS, untilDeadline), 'waiting for sources until the deadline');
   }
 
   async onResult(message: SourceResultV1): Promise<HandlerOutcome> {
