@@ -44,3 +44,36 @@ mosaic_ensure_packages() {
   (cd "$MOSAIC_ROOT" && npm install --no-audit --no-fund --loglevel=error) || return 1
   echo "$want" > "$stamp"
 }
+
+# Node, packages and a fresh build of dist/: what every entry script needs first.
+mosaic_prepare() {
+  mosaic_ensure_node || return 1
+  mosaic_ensure_packages || return 1
+  echo "[mosaic] building" >&2
+  (cd "$MOSAIC_ROOT" && npm run --silent build >/dev/null) || return 1
+}
+
+# Starts an infrastructure profile and exports its URLs (NATS_URL, DATABASE_URL, ...).
+# On exit it is stopped again if this script started it. `--fresh` wipes its data first.
+mosaic_use_infra() {
+  MOSAIC_INFRA_PROFILE_IN_USE="$1"
+  MOSAIC_INFRA_STARTED=0
+  if [ "${2:-}" = "--fresh" ]; then
+    bash "$MOSAIC_ROOT/scripts/infra.sh" stop --profile "$1" --wipe >/dev/null 2>&1 || true
+  fi
+  if ! bash "$MOSAIC_ROOT/scripts/infra.sh" status --profile "$1" >/dev/null 2>&1; then
+    MOSAIC_INFRA_STARTED=1
+  fi
+  bash "$MOSAIC_ROOT/scripts/infra.sh" start --profile "$1" >&2 || return 1
+  trap mosaic_release_infra EXIT
+  set -a
+  # shellcheck disable=SC1090
+  . "$MOSAIC_ROOT/.mosaic/infra/$1/env"
+  set +a
+}
+
+mosaic_release_infra() {
+  if [ "${MOSAIC_INFRA_STARTED:-0}" = 1 ]; then
+    bash "$MOSAIC_ROOT/scripts/infra.sh" stop --profile "$MOSAIC_INFRA_PROFILE_IN_USE" >/dev/null 2>&1 || true
+  fi
+}
