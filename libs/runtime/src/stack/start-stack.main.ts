@@ -4,6 +4,7 @@
  * a question, and stops the services on Ctrl-C.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../config';
@@ -25,8 +26,23 @@ const env = parseConfig(
   }),
 );
 
+/** True when something already accepts connections on the port. */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function main(): Promise<void> {
   const root = env.MOSAIC_ROOT;
+  if (await portInUse(env.PORT)) {
+    throw new Error(`port ${env.PORT} is already in use (is Mosaic already running?); stop it, or choose another port with PORT=<port> npm start`);
+  }
   const stateDir = path.join(root, '.mosaic');
   const logDir = path.join(stateDir, 'logs');
   const say = (line: string) => process.stdout.write(`[mosaic] ${line}\n`);
