@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 const root = __dirname;
-const libs = ['contracts', 'messaging', 'observability', 'llm', 'connectors', 'testing', 'runtime'];
+const libs = ['contracts', 'messaging', 'observability', 'llm', 'connectors', 'testing', 'runtime', 'security', 'persistence'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -151,6 +151,7 @@ env_lines() {
 ${x}NATS_URL=nats://127.0.0.1:$NATS_PORT
 ${x}NATS_MONITOR_URL=http://127.0.0.1:$NATS_MON_PORT
 ${x}DATABASE_URL=postgres://mosaic:mosaic@127.0.0.1:$PG_PORT/mosaic
+${x}APP_DATABASE_URL=postgres://mosaic_app:mosaic_app@127.0.0.1:$PG_PORT/mosaic
 ${x}SAMPLE_DATABASE_URL=postgres://mosaic:mosaic@127.0.0.1:$PG_PORT/mosaic_sample
 ${x}SAMPLE_READER_DATABASE_URL=postgres://mosaic_reader:mosaic_reader@127.0.0.1:$PG_PORT/mosaic_sample
 ${x}REDIS_URL=redis://127.0.0.1:$REDIS_PORT

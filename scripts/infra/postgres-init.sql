@@ -11,7 +11,11 @@
 \set ON_ERROR_STOP on
 
 -- Roles ---------------------------------------------------------------------
--- mosaic: the application role, owner of both databases.
+-- mosaic: owner of both databases and of every table in them; runs the migrations
+--   (libs/persistence) and serves the sample workspace.
+-- mosaic_app: what the services connect as to the `mosaic` database. It owns nothing:
+--   the migrations grant it SELECT/INSERT/UPDATE/DELETE on the tables, and, since it is
+--   not their owner (nor a superuser, nor BYPASSRLS), row-level security always applies.
 -- mosaic_reader: read-only role for the sample database (what a connector sees).
 DO $$
 BEGIN
@@ -25,6 +29,12 @@ BEGIN
   ELSE
     ALTER ROLE mosaic_reader LOGIN PASSWORD 'mosaic_reader';
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'mosaic_app') THEN
+    CREATE ROLE mosaic_app LOGIN PASSWORD 'mosaic_app';
+  END IF;
+  -- Also on every start, so the role can never drift into bypassing row-level security.
+  ALTER ROLE mosaic_app LOGIN PASSWORD 'mosaic_app'
+    NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT;
 END
 $$;
 
@@ -47,6 +57,7 @@ REVOKE CONNECT, TEMPORARY ON DATABASE mosaic_sample FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE mosaic TO mosaic;
 GRANT CONNECT, TEMPORARY ON DATABASE mosaic_sample TO mosaic;
 GRANT CONNECT ON DATABASE mosaic_sample TO mosaic_reader;
+GRANT CONNECT ON DATABASE mosaic TO mosaic_app;
 
 -- Read-only access to the sample data ---------------------------------------
 \connect mosaic_sample

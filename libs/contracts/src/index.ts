@@ -3,3 +3,4 @@ export * from './query';
 export * from './events';
 export * from './api';
 export * from './subject-map';
+export * from './auth';

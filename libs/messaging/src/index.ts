@@ -4,3 +4,4 @@ export * from './provisioning';
 export * from './jetstream.server';
 export * from './publisher';
 export * from './query-events';
+export * from './rpc';

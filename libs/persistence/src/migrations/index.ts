@@ -1,0 +1,8 @@
+import { Migration20261121000000_identity } from './Migration20261121000000_identity';
+
+/**
+ * Every migration, oldest first. Listed explicitly rather than discovered by a folder glob, so
+ * they run the same from the TypeScript sources (Jest) and from swc-built dist/. Add new ones
+ * at the end; never edit or rename one that has shipped (its name is recorded as applied).
+ */
+export const MIGRATIONS = [{ name: 'Migration20261121000000_identity', class: Migration20261121000000_identity }];
