@@ -12,8 +12,12 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 echo "[test] lint and typecheck" >&2
 npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
 
+echo "[test] database migrations" >&2
+node dist/libs/persistence/src/migrate.main.js
+
 echo "[test] unit and integration tests" >&2
 npx jest --ci --maxWorkers=2 --testPathIgnorePatterns '/e2e/' "$@"
 
+# Every e2e stack shares the test NATS and its durable consumers: one suite at a time.
 echo "[test] end-to-end tests" >&2
 npx jest --ci --runInBand e2e/ "$@"

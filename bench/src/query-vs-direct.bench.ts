@@ -24,7 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { freePort, mosaicLaunches, ServiceStack } from '@mosaic/runtime';
+import { ensureDemoIdentity, freePort, mosaicLaunches, newSigningKeys, ServiceStack } from '@mosaic/runtime';
+import { runMigrations } from '@mosaic/persistence';
 
 // ---------------------------------------------------------------- settings
 
@@ -239,7 +240,7 @@ async function openDirect(root: string): Promise<{ client: Client; operation: Op
   return { client, operation };
 }
 
-function platformOperation(port: number, timeoutMs: number, agent: Agent): Operation {
+function platformOperation(port: number, timeoutMs: number, agent: Agent, apiKey: string): Operation {
   const body = JSON.stringify({ query: 'ping', sources: ['echo'] });
   return () =>
     new Promise<PlatformSample>((resolve, reject) => {
@@ -250,7 +251,7 @@ function platformOperation(port: number, timeoutMs: number, agent: Agent): Opera
           path: '/api/agent/query',
           method: 'POST',
           agent,
-          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${apiKey}` },
           timeout: timeoutMs,
         },
         (res) => {
@@ -442,15 +443,21 @@ async function main(): Promise<void> {
     direct = opened.client;
 
     say('starting the Mosaic stack (sources: echo) ...');
+    await runMigrations({ url: databaseUrl });
     const gatewayPort = await freePort();
     const launches = await mosaicLaunches({
       gatewayPort,
       sources: ['echo'],
       connectorEnv: {},
       databaseUrl,
+      appDatabaseUrl: requireEnv('APP_DATABASE_URL'),
       redisUrl,
+      signingKeys: await newSigningKeys(),
       env: {
         LOG_LEVEL: 'warn',
+        // The benchmark measures the pipeline, not the per-key rate limit.
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        RATE_LIMIT_PER_HOUR: '100000000',
         ...(settings.workerConcurrency ? { WORKER_CONCURRENCY: String(settings.workerConcurrency) } : {}),
       },
     });
@@ -458,7 +465,9 @@ async function main(): Promise<void> {
       if (stop.signal.aborted) return;
       await stack.start(launch);
     }
-    const platform = platformOperation(gatewayPort, settings.timeoutMs, agent);
+    // Like any program, the benchmark authenticates with an API key (verified once, then cached).
+    const identity = await ensureDemoIdentity(`http://127.0.0.1:${gatewayPort}`, path.join(root, '.mosaic', 'bench'));
+    const platform = platformOperation(gatewayPort, settings.timeoutMs, agent, identity.apiKey);
     say(`stack ready: gateway on 127.0.0.1:${gatewayPort}, logs in .mosaic/bench/logs/`);
 
     const cpus = os.cpus();

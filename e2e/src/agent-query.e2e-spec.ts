@@ -20,7 +20,7 @@ describe('agent query (end to end)', () => {
     sut = await startTestStack({
       name: 'agent-query',
       sources: ['files', 'postgres', 'echo'],
-      env: { QUERY_DEADLINE_MS: '4000' },
+      env: { QUERY_DEADLINE_MS: '4000', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_HOUR: '100000' },
     });
   });
 
@@ -28,11 +28,12 @@ describe('agent query (end to end)', () => {
     await sut?.stop();
   });
 
-  const postJson = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(`${sut.url}${path}`, { method: 'POST', headers, body });
+  const postJson = (path: string, body: string) =>
+    fetch(`${sut.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...sut.auth }, body });
+  const get = (path: string) => fetch(`${sut.url}${path}`, { headers: sut.auth });
 
   it('should stream the agent events in order and end with exactly one done when a demo question is asked', async () => {
-    const { status, events } = await streamQuery(sut.url, { query: DEMO_QUESTIONS[0], sources: ['files', 'postgres'] });
+    const { status, events } = await streamQuery(sut.url, { query: DEMO_QUESTIONS[0], sources: ['files', 'postgres'] }, undefined, sut.auth);
     expect(status).toBe(200);
     const types = events.map((e) => e.event.event_type);
     expect(types[0]).toBe('planning');
@@ -83,14 +84,14 @@ describe('agent query (end to end)', () => {
   });
 
   it('should list every source with enabled and configured', async () => {
-    const sources = (await (await fetch(`${sut.url}/api/agent/sources`)).json()) as Array<{ id: string; enabled: boolean; configured: boolean }>;
+    const sources = (await (await get('/api/agent/sources')).json()) as Array<{ id: string; enabled: boolean; configured: boolean }>;
     expect(sources.find((s) => s.id === 'files')).toMatchObject({ enabled: true, configured: true });
     expect(sources.find((s) => s.id === 'postgres')).toMatchObject({ enabled: true, configured: true });
   });
 
   it('should report a hung source as failed at the deadline and still answer from the others', async () => {
     const started = Date.now();
-    const { events } = await streamQuery(sut.url, { query: 'escalation runbook, and echo hang', sources: ['files', 'echo'] });
+    const { events } = await streamQuery(sut.url, { query: 'escalation runbook, and echo hang', sources: ['files', 'echo'] }, undefined, sut.auth);
     const done = events.filter((e) => e.event.event_type === 'done');
     expect(done).toHaveLength(1);
     const result = (done[0]!.event as Extract<AgentEventV1, { event_type: 'done' }>).result;

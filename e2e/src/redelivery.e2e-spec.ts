@@ -29,7 +29,7 @@ describe('worker crash (end to end)', () => {
         await sut.stack.kill(worker.name, 'SIGKILL');
         await sut.stack.start({ ...worker, name: 'worker-echo-2' });
       }
-    });
+    }, sut.auth);
     expect(killed).toBe(true);
     const done = events.filter((e) => e.event.event_type === 'done');
     expect(done).toHaveLength(1);

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { repoRoot } from '@mosaic/connectors';
-import { freePort, loadSampleDatabase, mosaicLaunches, sampleDocsRoot, ServiceLaunch, ServiceStack } from '@mosaic/runtime';
+import { runMigrations } from '@mosaic/persistence';
+import { freePort, loadSampleDatabase, mosaicLaunches, newSigningKeys, sampleDocsRoot, ServiceLaunch, ServiceStack } from '@mosaic/runtime';
 import { requireInfraEnv } from '@mosaic/testing';
 
 export interface TestStackOptions {
@@ -14,6 +16,10 @@ export interface TestStackOptions {
 
 export interface TestStack {
   url: string;
+  /** `Authorization` header of a freshly signed-up user of its own tenant. */
+  auth: Record<string, string>;
+  /** Signs up (and logs in) another user in a new tenant. */
+  newUser(label: string): Promise<TestUser>;
   stack: ServiceStack;
   launches: ServiceLaunch[];
   stop(): Promise<void>;
@@ -23,6 +29,7 @@ export interface TestStack {
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
   const infra = requireInfraEnv();
   const root = repoRoot();
+  await runMigrations({ url: infra.DATABASE_URL });
   await loadSampleDatabase(infra.SAMPLE_DATABASE_URL, root);
   const stack = new ServiceStack({
     root,
@@ -35,7 +42,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     sources: options.sources,
     replicas: options.replicas,
     databaseUrl: infra.DATABASE_URL,
+    appDatabaseUrl: appDatabaseUrl(),
     redisUrl: infra.REDIS_URL,
+    signingKeys: await newSigningKeys(),
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: infra.SAMPLE_READER_DATABASE_URL } },
     env: options.env,
   });
@@ -46,5 +55,35 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     await stack.stopAll();
     throw error;
   }
-  return { url: `http://127.0.0.1:${gatewayPort}`, stack, launches, stop: () => stack.stopAll() };
+  const url = `http://127.0.0.1:${gatewayPort}`;
+  const newUser = (label: string) => signUp(url, label);
+  const owner = await newUser('owner');
+  return { url, auth: owner.auth, newUser, stack, launches, stop: () => stack.stopAll() };
+}
+
+export interface TestUser {
+  email: string;
+  password: string;
+  token: string;
+  auth: Record<string, string>;
+}
+
+function appDatabaseUrl(): string {
+  const url = process.env['APP_DATABASE_URL'];
+  if (!url) throw new Error('APP_DATABASE_URL is not set: run `npm test` (the test infra env provides it)');
+  return url;
+}
+
+/** A new user in a new tenant, logged in: unique emails keep runs independent. */
+export async function signUp(url: string, label: string): Promise<TestUser> {
+  const email = `${label}-${randomUUID()}@e2e.example`;
+  const password = `pw-${randomUUID()}`;
+  const post = (path: string, body: unknown) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const signup = await post('/api/auth/signup', { email, password, name: label });
+  if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
+  const login = await post('/api/auth/login', { email, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const { token } = (await login.json()) as { token: string };
+  return { email, password, token, auth: { authorization: `Bearer ${token}` } };
 }

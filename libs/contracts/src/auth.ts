@@ -104,3 +104,9 @@ export const AUTH_RPC_SCHEMAS = {
 } as const;
 export type AuthSubject = keyof typeof AUTH_RPC_SCHEMAS;
 export type AuthRequest<S extends AuthSubject> = z.infer<(typeof AUTH_RPC_SCHEMAS)[S]>;
+
+/** Redis key marking a logged-out session; gateways refuse its token until it expires. */
+export const sessionRevokedKey = (jti: string): string => `mosaic:session:revoked:${jti}`;
+
+/** The HTTP-only cookie carrying the session token. */
+export const SESSION_COOKIE = 'access_token';

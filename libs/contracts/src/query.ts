@@ -34,6 +34,9 @@ export const QueryRequestedV1Schema = z.object({
   /** Absolute deadline (epoch ms) by which the query must end. */
   deadline: z.number().int().positive(),
   requested_at: z.number().int().positive(),
+  /** Who asked (additive: absent on queries from before authentication existed). */
+  tenant_id: z.string().uuid().optional(),
+  user_id: z.string().uuid().optional(),
 });
 export type QueryRequestedV1 = z.infer<typeof QueryRequestedV1Schema>;
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { ApiErrorBody } from '@mosaic/contracts';
+import { RpcError } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
 
 /** An error a client caused or should know about, with a stable string code. */
@@ -43,6 +44,11 @@ export function toApiErrorResponse(error: unknown): { status: number; body: ApiE
     const body: ApiErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;
     return { status: error.status, body, headers: error.headers };
+  }
+  if (error instanceof RpcError) {
+    // Errors another service answered on purpose keep their status and code.
+    const headers: Record<string, string> = error.retryAfter ? { 'Retry-After': String(error.retryAfter) } : {};
+    return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

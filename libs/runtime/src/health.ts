@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Inject, Res, SetMetadata } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { MosaicMetrics } from '@mosaic/observability';
 import { METRICS, READINESS_CHECKS } from './tokens';
@@ -34,7 +34,12 @@ export async function runReadinessChecks(checks: ReadinessCheck[]): Promise<Read
   return { ready: results.every(([, s]) => s === 'up'), checks: Object.fromEntries(results) };
 }
 
+export const IS_PUBLIC = 'mosaic:public';
+/** The route needs no authentication (health, metrics, sign-up, login). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
 /** Liveness, readiness and Prometheus metrics for every service. */
+@Public()
 @Controller()
 export class OperationsController {
   constructor(

@@ -7,3 +7,4 @@ export * from './bootstrap';
 export * from './stack/service-stack';
 export * from './stack/mosaic-stack';
 export * from './stack/sample-workspace';
+export * from './stack/identity-setup';

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { JetStreamPublisher, QueryEventsPublisher, QueryEventsReader, connectNats } from '@mosaic/messaging';
+import { JetStreamPublisher, QueryEventsPublisher, QueryEventsReader, RpcClient, connectNats } from '@mosaic/messaging';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { BaseEnv } from './config';
 import { ReadinessCheck } from './health';
@@ -56,9 +56,10 @@ export class RuntimeModule {
         { provide: JetStreamPublisher, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new JetStreamPublisher(nc) },
         { provide: QueryEventsPublisher, inject: [JetStreamPublisher], useFactory: (p: JetStreamPublisher) => new QueryEventsPublisher(p) },
         { provide: QueryEventsReader, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new QueryEventsReader(nc) },
+        { provide: RpcClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RpcClient(nc) },
         NatsLifecycle,
       ],
-      exports: [SERVICE_NAME, CONFIG, LOGGER, METRICS, NATS_CONNECTION, READINESS_CHECKS, JetStreamPublisher, QueryEventsPublisher, QueryEventsReader],
+      exports: [SERVICE_NAME, CONFIG, LOGGER, METRICS, NATS_CONNECTION, READINESS_CHECKS, JetStreamPublisher, QueryEventsPublisher, QueryEventsReader, RpcClient],
     };
   }
 }

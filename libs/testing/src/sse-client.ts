@@ -38,10 +38,11 @@ export async function streamQuery(
   baseUrl: string,
   body: unknown,
   onEvent?: (event: ReceivedEvent) => void | Promise<void>,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; events: ReceivedEvent[]; queryId?: string }> {
   const response = await fetch(`${baseUrl}/api/agent/query/stream`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   const events: ReceivedEvent[] = [];

@@ -16,5 +16,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   /** Largest request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SSE_HEARTBEAT_MS: envFields.positiveMs.default(15_000),
+  JWT_ISSUER: z.string().default('mosaic-auth'),
+  JWT_AUDIENCE: z.string().default('mosaic-api'),
+  /** Default limits per user (sessions) and per API key; tenants may override them. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(1000),
+  /** How long a verified API key is trusted before it is checked again (revocation delay). */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

@@ -11,7 +11,11 @@ export interface MosaicStackSettings {
   /** Deployment credentials per source (`{ postgres: { POSTGRES_URL } }`): each worker gets only its own. */
   connectorEnv: Record<string, Record<string, string>>;
   databaseUrl: string;
+  /** The application role's URL (row-level security applies), for the auth service. */
+  appDatabaseUrl: string;
   redisUrl: string;
+  /** AUTH_SIGNING_KEYS: a JSON array of private Ed25519 JWKs, active first. */
+  signingKeys: string;
   /** Extra environment for every service (deadlines, log level, ...). */
   env?: Record<string, string>;
 }
@@ -22,7 +26,13 @@ const entry = (service: string) => path.join('dist', 'services', service, 'src',
 export async function mosaicLaunches(settings: MosaicStackSettings): Promise<ServiceLaunch[]> {
   const env = settings.env ?? {};
   const launches: ServiceLaunch[] = [
-    { name: 'auth', entry: entry('auth'), env, port: await freePort(), readyPath: '/health/ready' },
+    {
+      name: 'auth',
+      entry: entry('auth'),
+      env: { ...env, APP_DATABASE_URL: settings.appDatabaseUrl, REDIS_URL: settings.redisUrl, AUTH_SIGNING_KEYS: settings.signingKeys },
+      port: await freePort(),
+      readyPath: '/health/ready',
+    },
     { name: 'planner', entry: entry('planner'), env, port: await freePort(), readyPath: '/health/ready' },
     {
       name: 'synthesizer',

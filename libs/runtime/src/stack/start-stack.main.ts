@@ -3,11 +3,13 @@
  * infrastructure. Loads the sample workspace, starts every service, prints how to ask
  * a question, and stops the services on Ctrl-C.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../config';
+import { runMigrations } from '@mosaic/persistence';
+import { ensureDemoIdentity, localSigningKeys } from './identity-setup';
 import { mosaicLaunches } from './mosaic-stack';
 import { loadSampleDatabase, sampleDocsRoot } from './sample-workspace';
 import { ServiceStack } from './service-stack';
@@ -17,6 +19,7 @@ const env = parseConfig(
     MOSAIC_ROOT: z.string().min(1),
     NATS_URL: z.string().min(1),
     DATABASE_URL: z.string().min(1),
+    APP_DATABASE_URL: z.string().min(1),
     REDIS_URL: z.string().min(1),
     SAMPLE_DATABASE_URL: z.string().min(1),
     SAMPLE_READER_DATABASE_URL: z.string().min(1),
@@ -47,6 +50,8 @@ async function main(): Promise<void> {
   const logDir = path.join(stateDir, 'logs');
   const say = (line: string) => process.stdout.write(`[mosaic] ${line}\n`);
 
+  const applied = await runMigrations({ url: env.DATABASE_URL });
+  say(applied.length ? `database migrated: ${applied.join(', ')}` : 'database schema is up to date');
   const loaded = await loadSampleDatabase(env.SAMPLE_DATABASE_URL, root);
   say(`sample workspace loaded: ${loaded.join(', ')} into mosaic_sample; documents in sample/workspace/docs`);
 
@@ -72,7 +77,9 @@ async function main(): Promise<void> {
     gatewayPort: env.PORT,
     sources,
     databaseUrl: env.DATABASE_URL,
+    appDatabaseUrl: env.APP_DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    signingKeys: await localSigningKeys(stateDir),
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: env.SAMPLE_READER_DATABASE_URL } },
   });
   const startOne = async (launch: (typeof launches)[number]) => {
@@ -84,14 +91,22 @@ async function main(): Promise<void> {
   await startOne(launches.find((l) => l.name === 'gateway')!);
 
   const url = `http://127.0.0.1:${env.PORT}`;
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(path.join(stateDir, 'demo.env'), `MOSAIC_URL=${url}\n`);
+  const demoEnvFile = path.join(stateDir, 'demo.env');
+  const savedKey = existsSync(demoEnvFile) ? /^MOSAIC_API_KEY=(.+)$/m.exec(readFileSync(demoEnvFile, 'utf8'))?.[1] : undefined;
+  const demo = await ensureDemoIdentity(url, stateDir, savedKey);
+  writeFileSync(demoEnvFile, `MOSAIC_URL=${url}\nMOSAIC_API_KEY=${demo.apiKey}\n`, { mode: 0o600 });
   process.stdout.write(`
-Mosaic is running at ${url} (logs in .mosaic/logs/). Ask a question:
+Mosaic is running at ${url} (logs in .mosaic/logs/).
+
+Demo login: ${demo.email} / ${demo.password}
+Demo API key (also in .mosaic/demo.env, which the CLI reads): ${demo.apiKey}
+
+Ask a question:
 
   npx mosaic ask "Which customers have open urgent support tickets, and what does our escalation runbook say to do?"
 
   curl -N -X POST ${url}/api/agent/query/stream \\
+       -H "Authorization: Bearer ${demo.apiKey}" \\
        -H 'Content-Type: application/json' \\
        -d '{"query": "What is our refund policy, and which orders were refunded?"}'
 

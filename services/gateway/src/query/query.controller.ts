@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { MultiSourceResponse } from '@mosaic/contracts';
+import { MultiSourceResponse, Principal } from '@mosaic/contracts';
 import { MosaicMetrics } from '@mosaic/observability';
 import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
+import { CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { QueryService } from './query.service';
 
+@RequireScope('query')
 @Controller('agent')
 export class QueryController {
   constructor(
@@ -17,9 +19,14 @@ export class QueryController {
   /** Runs a query and answers with the whole `MultiSourceResponse`. */
   @Post('query')
   @HttpCode(200)
-  async query(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<MultiSourceResponse> {
+  async query(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MultiSourceResponse> {
     const parsed = this.queries.parse(body);
-    const accepted = await this.queries.submit(parsed);
+    const accepted = await this.queries.submit(parsed, principal);
+    reply.header('X-Query-Id', accepted.queryId);
     const disconnected = abortOnClose(reply);
     for await (const { event } of this.queries.events(accepted, disconnected)) {
       if (event.event_type === 'done') return event.result;
@@ -33,14 +40,16 @@ export class QueryController {
 
   /** Runs a query and streams its events as Server-Sent Events. */
   @Post('query/stream')
-  async stream(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async stream(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
     const parsed = this.queries.parse(body);
-    const accepted = await this.queries.submit(parsed);
+    const accepted = await this.queries.submit(parsed, principal);
     const disconnected = abortOnClose(reply);
 
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
+      // Headers set earlier (rate limits) would be lost once the reply is hijacked.
+      ...(reply.getHeaders() as Record<string, string>),
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',

@@ -4,6 +4,7 @@ import {
   AgentEventV1,
   AgentQueryRequest,
   AgentQueryRequestSchema,
+  Principal,
   QUERY_REQUESTED_V1,
 } from '@mosaic/contracts';
 import { JetStreamPublisher, QueryEventsReader, SequencedEvent } from '@mosaic/messaging';
@@ -11,6 +12,7 @@ import { Logger } from '@mosaic/observability';
 import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { SourcesService } from '../sources/sources.service';
+import { parseBody } from '../validation';
 
 export interface AcceptedQuery {
   queryId: string;
@@ -32,21 +34,13 @@ export class QueryService {
 
   /** Validates a request body; throws a 400 `ApiError` naming every problem. */
   parse(body: unknown): AgentQueryRequest {
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ApiError(400, 'validation_error', 'request body must be a JSON object with a "query" field');
-    }
-    const parsed = AgentQueryRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-      throw new ApiError(400, 'validation_error', message, issues);
-    }
-    if (parsed.data.sources) this.sources.assertUsable(parsed.data.sources);
-    return parsed.data;
+    const request = parseBody(AgentQueryRequestSchema, body);
+    if (request.sources) this.sources.assertUsable(request.sources);
+    return request;
   }
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
-  async submit(request: AgentQueryRequest): Promise<AcceptedQuery> {
+  async submit(request: AgentQueryRequest, principal: Principal): Promise<AcceptedQuery> {
     const available = this.sources.enabledIds();
     if (available.length === 0) throw new ApiError(503, 'no_sources', 'no sources are enabled in this deployment');
     const queryId = randomUUID();
@@ -61,6 +55,8 @@ export class QueryService {
           query: request.query,
           ...(request.sources ? { sources: request.sources } : {}),
           available_sources: available,
+          tenant_id: principal.tenant_id,
+          user_id: principal.user_id,
           deadline,
           requested_at: now,
         },
@@ -70,7 +66,7 @@ export class QueryService {
       this.logger.error({ err: error, query_id: queryId }, 'could not publish query');
       throw new ApiError(503, 'messaging_unavailable', 'the query could not be queued; try again shortly', undefined, { cause: error });
     }
-    this.logger.info({ query_id: queryId, sources: request.sources }, 'query accepted');
+    this.logger.info({ query_id: queryId, tenant_id: principal.tenant_id, user_id: principal.user_id, sources: request.sources }, 'query accepted');
     return { queryId, deadline };
   }
 

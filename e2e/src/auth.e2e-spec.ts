@@ -1,0 +1,145 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { STREAMS } from '@mosaic/contracts';
+import { requireInfraEnv } from '@mosaic/testing';
+import { signUp, startTestStack, TestStack } from './support/test-stack';
+
+jest.setTimeout(60_000);
+
+describe('identity (end to end)', () => {
+  let sut: TestStack;
+
+  beforeAll(async () => {
+    sut = await startTestStack({
+      name: 'auth',
+      sources: ['files'],
+      env: { LOCKOUT_THRESHOLD: '3', LOCKOUT_BASE_SECONDS: '2', RATE_LIMIT_PER_MINUTE: '1000', API_KEY_CACHE_MS: '1000' },
+    });
+  });
+
+  afterAll(async () => {
+    await sut?.stop();
+  });
+
+  const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
+    fetch(`${sut.url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  const errorCode = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
+
+  it('should sign up, log in with an HTTP-only cookie, answer me by cookie and by bearer, and log out', async () => {
+    const email = `cookie-${Date.now()}@e2e.example`;
+    const password = 'correct horse battery staple';
+    const signup = await request('POST', '/api/auth/signup', {}, { email, password, name: 'Cookie User' });
+    expect(signup.status).toBe(201);
+    expect(await signup.json()).toMatchObject({ user: { email, role: 'admin' } });
+    expect(JSON.stringify(await (await request('POST', '/api/auth/signup', {}, { email, password, name: 'x' })).json())).toContain('email_taken');
+
+    const login = await request('POST', '/api/auth/login', {}, { email, password });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^access_token=[^;]+/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const { token } = (await login.json()) as { token: string };
+
+    const byCookie = await request('GET', '/api/auth/me', { cookie: cookie.split(';')[0]! });
+    expect(byCookie.status).toBe(200);
+    const me = (await byCookie.json()) as { email: string; last_login: string | null };
+    expect(me.email).toBe(email);
+    expect(me.last_login).not.toBeNull();
+    expect((await request('GET', '/api/auth/me', { authorization: `Bearer ${token}` })).status).toBe(200);
+
+    expect((await request('POST', '/api/auth/logout', { authorization: `Bearer ${token}` })).status).toBe(200);
+    const after = await request('GET', '/api/auth/me', { authorization: `Bearer ${token}` });
+    expect(after.status).toBe(401);
+    expect(await errorCode(after)).toBe('unauthenticated');
+  });
+
+  it.each([
+    ['no credentials', {}],
+    ['a garbage bearer token', { authorization: 'Bearer not-a-token' }],
+    ['an unsigned alg:none token', { authorization: `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.` }],
+    ['an unknown API key', { authorization: 'Bearer msk_live_0000000000000000000000000000000000000000000' }],
+  ])('should refuse %s with 401 and publish nothing', async (_case, headers) => {
+    const nc = await connect({ servers: requireInfraEnv().NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(STREAMS.queries.name)).state.last_seq;
+    const response = await request('POST', '/api/agent/query', headers as Record<string, string>, { query: 'refund policy' });
+    expect(response.status).toBe(401);
+    expect(await errorCode(response)).toBe('unauthenticated');
+    expect((await jsm.streams.info(STREAMS.queries.name)).state.last_seq).toBe(before);
+    await nc.close();
+  });
+
+  it('should answer an unknown email and a wrong password identically, and lock out after repeated failures', async () => {
+    const user = await signUp(sut.url, 'lockout');
+    const unknown = await request('POST', '/api/auth/login', {}, { email: `nobody-${Date.now()}@e2e.example`, password: 'whatever-password' });
+    const wrong = await request('POST', '/api/auth/login', {}, { email: user.email, password: 'wrong-password-1' });
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(await unknown.json()).toEqual(await wrong.json());
+
+    await request('POST', '/api/auth/login', {}, { email: user.email, password: 'wrong-password-2' });
+    await request('POST', '/api/auth/login', {}, { email: user.email, password: 'wrong-password-3' });
+    const locked = await request('POST', '/api/auth/login', {}, { email: user.email, password: user.password });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await errorCode(locked)).toBe('account_locked');
+
+    // Never permanent: after the lock expires the right password works again.
+    await new Promise((r) => setTimeout(r, Number(locked.headers.get('retry-after')) * 1000 + 200));
+    expect((await request('POST', '/api/auth/login', {}, { email: user.email, password: user.password })).status).toBe(200);
+  });
+
+  it('should show an API key once, list it without the secret, accept it for queries, and stop accepting it once revoked', async () => {
+    const created = await request('POST', '/api/keys', sut.auth, { name: 'ci', scopes: ['query'] });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; key: string; prefix: string };
+    expect(key.key).toMatch(/^msk_live_/);
+    expect(key.key.startsWith(key.prefix)).toBe(true);
+
+    const list = (await (await request('GET', '/api/keys', sut.auth)).json()) as Array<Record<string, unknown>>;
+    expect(list.find((k) => k['id'] === key.id)).toMatchObject({ name: 'ci', prefix: key.prefix });
+    expect(JSON.stringify(list)).not.toContain(key.key);
+
+    const bearer = { authorization: `Bearer ${key.key}` };
+    const answered = await request('POST', '/api/agent/query', bearer, { query: 'What is our refund policy?', sources: ['files'] });
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('ratelimit-limit')).toBeTruthy();
+
+    expect((await request('DELETE', `/api/keys/${key.id}`, sut.auth)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await request('GET', '/api/auth/me', bearer)).status).toBe(401);
+  });
+
+  it('should answer 404 when a user revokes another user\'s API key, and leave the key working', async () => {
+    const other = await sut.newUser('other');
+    const created = (await (await request('POST', '/api/keys', other.auth, { name: 'theirs' })).json()) as { id: string; key: string };
+    const attempt = await request('DELETE', `/api/keys/${created.id}`, sut.auth);
+    expect(attempt.status).toBe(404);
+    expect((await request('GET', '/api/auth/me', { authorization: `Bearer ${created.key}` })).status).toBe(200);
+    const mine = (await (await request('GET', '/api/keys', sut.auth)).json()) as Array<{ id: string }>;
+    expect(mine.map((k) => k.id)).not.toContain(created.id);
+  });
+
+  it('should answer 429 with Retry-After and RateLimit headers when a key exceeds its limit', async () => {
+    const user = await sut.newUser('limited');
+    const created = (await (await request('POST', '/api/keys', user.auth, { name: 'burst' })).json()) as { key: string };
+    const bearer = { authorization: `Bearer ${created.key}` };
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 1100 && !limited; i++) {
+      const response = await request('GET', '/api/agent/sources', bearer);
+      statuses.push(response.status);
+      if (response.status === 429) limited = response;
+    }
+    expect(limited).toBeDefined();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1000);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited!.headers.get('ratelimit-policy')).toContain('1000;w=60');
+    expect(await errorCode(limited!)).toBe('rate_limited');
+  });
+});

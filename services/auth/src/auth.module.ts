@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditService } from './audit/audit.service';
+import { IdentityService } from './identity/identity.service';
+import { TokenSignerProvider } from './keys/signing-keys.provider';
+import { ConnectionsLifecycle, OrmProvider, RedisProvider } from './persistence.provider';
+import { AuthRpcHandler } from './rpc/auth-rpc.handler';
+
+@Module({
+  providers: [OrmProvider, RedisProvider, ConnectionsLifecycle, TokenSignerProvider, AuditService, IdentityService, ApiKeysService, AuthRpcHandler],
+})
+export class AuthModule {}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { baseEnvSchema, envFields } from '@mosaic/runtime';
+
+export const authEnvSchema = baseEnvSchema.extend({
+  PORT: envFields.port.default(8081),
+  /** The application role's URL (not the table owner): row-level security applies. */
+  APP_DATABASE_URL: z.string().min(1, 'APP_DATABASE_URL is required (postgres://mosaic_app:...)'),
+  REDIS_URL: z.string().min(1, 'REDIS_URL is required (redis://...)'),
+  /**
+   * Session signing keys as a JSON array of private Ed25519 JWKs, newest (active) first;
+   * older keys stay published until their tokens expire.
+   */
+  AUTH_SIGNING_KEYS: z.string().min(1, 'AUTH_SIGNING_KEYS is required (a JSON array of private Ed25519 JWKs)'),
+  JWT_ISSUER: z.string().default('mosaic-auth'),
+  JWT_AUDIENCE: z.string().default('mosaic-api'),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(86_400),
+  /** Failed logins before the account is locked; each lock doubles, capped at LOCKOUT_MAX_SECONDS. */
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
+});
+export type AuthConfig = z.infer<typeof authEnvSchema>;

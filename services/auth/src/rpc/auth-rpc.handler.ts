@@ -1,0 +1,49 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { AUTH_QUEUE_GROUP, AUTH_RPC_SCHEMAS, AUTH_SUBJECTS, AuthRequest, AuthSubject } from '@mosaic/contracts';
+import { RpcServer } from '@mosaic/messaging';
+import { Logger, MosaicMetrics } from '@mosaic/observability';
+import { LOGGER, METRICS, NATS_CONNECTION } from '@mosaic/runtime';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { IdentityService } from '../identity/identity.service';
+
+/** Binds every auth subject to its handler (core NATS request/reply, queue group `auth`). */
+@Injectable()
+export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly server: RpcServer;
+
+  constructor(
+    @Inject(NATS_CONNECTION) connection: NatsConnection,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS) metrics: MosaicMetrics,
+    private readonly identity: IdentityService,
+    private readonly apiKeys: ApiKeysService,
+  ) {
+    this.server = new RpcServer(connection, AUTH_QUEUE_GROUP, logger, metrics);
+  }
+
+  onApplicationBootstrap(): void {
+    const handlers: { [S in AuthSubject]: (request: AuthRequest<S>) => Promise<unknown> } = {
+      [AUTH_SUBJECTS.signup]: (r) => this.identity.signup(r),
+      [AUTH_SUBJECTS.login]: (r) => this.identity.login(r),
+      [AUTH_SUBJECTS.logout]: (r) => this.identity.logout(r.principal, r.client),
+      [AUTH_SUBJECTS.me]: (r) => this.identity.me(r.principal),
+      [AUTH_SUBJECTS.jwks]: async () => this.identity.jwks(),
+      [AUTH_SUBJECTS.verifyApiKey]: (r) => this.apiKeys.verify(r.key),
+      [AUTH_SUBJECTS.createApiKey]: (r) => this.apiKeys.create(r),
+      [AUTH_SUBJECTS.listApiKeys]: (r) => this.apiKeys.list(r.principal),
+      [AUTH_SUBJECTS.revokeApiKey]: (r) => this.apiKeys.revoke(r),
+    };
+    this.server.listen(
+      (Object.keys(handlers) as AuthSubject[]).map((subject) => ({
+        subject,
+        schema: AUTH_RPC_SCHEMAS[subject],
+        handler: handlers[subject] as (request: unknown) => Promise<unknown>,
+      })),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}
