@@ -12,6 +12,12 @@
 #   env [--export]  print the connection URLs as KEY=VALUE lines (with --export:
 #                   `export KEY=VALUE`, for  eval "$(bash scripts/infra.sh env --export)")
 #
+# NATS requires a user: one per service identity (gateway, auth, planner, synthesizer,
+# worker: every connector worker) with its own subject permissions, and admin (tests,
+# tools, stream provisioning) with all of them. The passwords are random, made once per
+# profile (.mosaic/infra/<profile>/secrets/nats-passwords, mode 0600) and listed in the env
+# file as NATS_<IDENTITY>_PASSWORD, with NATS_ADMIN_USER. The permissions: nats_permissions.
+#
 # Profile: --profile / --profile=, else $MOSAIC_INFRA_PROFILE, else dev.
 #   dev : NATS 4222 (monitor 8222), Postgres 5432,  Redis 6379
 #   test: NATS 14222 (monitor 18222), Postgres 15432, Redis 16379 (Postgres without fsync)
@@ -85,7 +91,11 @@ fi
 DATA="$INFRA_ROOT/$PROFILE"            # everything of this profile
 LOGS="$DATA/logs"
 RUN="$DATA/run"                        # pid files of nats and redis
-NATS_DIR="$DATA/nats"                  # JetStream store (-sd)
+NATS_DIR="$DATA/nats"                  # JetStream store (store_dir) and nats-server's cwd
+NATS_CONF="$DATA/nats.conf"            # generated on every start (mode 0600: it holds the passwords)
+NATS_DOCKER_CONF="$DATA/nats-docker.conf"  # the same for the container (mounted by docker-compose.yml)
+SECRETS_DIR="$DATA/secrets"
+NATS_SECRETS="$SECRETS_DIR/nats-passwords"  # one random password per NATS identity, kept for the profile
 REDIS_DIR="$DATA/redis"
 PG_HOME="$DATA/postgres"               # data/ (PGDATA) and run/ (unix socket dir)
 STATE_FILE="$DATA/state"               # ports the running servers were started with
@@ -126,6 +136,135 @@ pg_tool() { # psql / pg_isready: prefer the server's bin dir, else PATH
   if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/$1" ]; then echo "$PG_BIN/$1"; else command -v "$1" || echo "$1"; fi
 }
 
+# ---------------------------------------------------------------- NATS identities
+# One NATS user per service identity; every connector worker shares `worker`. `admin`
+# (tests, tools, stream provisioning) may do everything. Permissions: see nats_permissions.
+NATS_IDENTITIES=(gateway auth planner synthesizer worker admin)
+# Must match STREAMS and CONSUMERS in libs/contracts/src/subjects.ts.
+JS_QUERIES=MOSAIC_QUERIES_V1
+JS_TASKS=MOSAIC_TASKS_V1
+JS_RESULTS=MOSAIC_RESULTS_V1
+JS_EVENTS=MOSAIC_EVENTS_V1
+CREDENTIALS_SUBJECT=mosaic.auth.v1.credentials.resolve
+
+nats_password_var() { local id="$1"; echo "NATS_${id^^}_PASSWORD"; }
+random_secret() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
+# Creates the missing passwords (48 hex characters each) once per profile.
+ensure_nats_secrets() {
+  mkdir -p "$SECRETS_DIR"
+  chmod 0700 "$SECRETS_DIR"
+  local id var
+  ( umask 077; touch "$NATS_SECRETS" )
+  for id in "${NATS_IDENTITIES[@]}"; do
+    var="$(nats_password_var "$id")"
+    grep -q "^$var=" "$NATS_SECRETS" || printf '%s=%s\n' "$var" "$(random_secret)" >>"$NATS_SECRETS"
+  done
+  chmod 0600 "$NATS_SECRETS"
+}
+load_nats_secrets() { # sets NATS_<ID>_PASSWORD; fails when the profile has none yet
+  [ -f "$NATS_SECRETS" ] || return 1
+  local k v
+  while IFS='=' read -r k v; do
+    case "$k" in NATS_*_PASSWORD) [[ "$v" =~ ^[0-9a-f]+$ ]] && printf -v "$k" '%s' "$v" ;; esac
+  done <"$NATS_SECRETS"
+  for k in "${NATS_IDENTITIES[@]}"; do
+    k="$(nats_password_var "$k")"
+    [ -n "${!k:-}" ] || return 1
+  done
+}
+
+# Prints a quoted, comma-separated subject list.
+subjects() { local out="" s; for s in "$@"; do out+="${out:+, }\"$s\""; done; echo "$out"; }
+# Appends to the caller's `pub` the JetStream API a service needs to manage and pull from
+# its own durable consumer $2 on stream $1 (`*`: any durable), and to ack what it pulls.
+js_durable() {
+  local stream="$1" durable="$2"
+  pub+=("\$JS.API.CONSUMER.INFO.$stream.$durable"
+        "\$JS.API.CONSUMER.CREATE.$stream.$durable" "\$JS.API.CONSUMER.CREATE.$stream.$durable.>"
+        "\$JS.API.CONSUMER.DURABLE.CREATE.$stream.$durable"
+        "\$JS.API.CONSUMER.MSG.NEXT.$stream.$durable"
+        "\$JS.ACK.$stream.$durable.>")
+}
+# The permissions block of identity $1 (empty for admin: everything).
+#  - Requests' replies: each identity subscribes only to its own inbox prefix
+#    (_INBOX.<identity>.>, set by connectNats from NATS_USER), so no other service can
+#    read the replies to the worker's credential requests.
+#  - Only `worker` (and admin) may publish $CREDENTIALS_SUBJECT; only `auth` (and
+#    admin) may subscribe to mosaic.auth.v1.>; the auth service publishes nothing but
+#    replies to requests it received (allow_responses).
+#  - JetStream: streams are created and updated only by admin (a stream may capture any
+#    subject, e.g. another identity's inbox); a service may read stream info and manage,
+#    pull from and ack its own durable consumers; the gateway creates ephemeral ordered
+#    consumers on the events stream only.
+nats_permissions() {
+  local id="$1"
+  local pub=() sub=("_INBOX.$id.>")
+  local js_base=("\$JS.API.INFO" "\$JS.API.STREAM.INFO.*")
+  local deny_pub=("$CREDENTIALS_SUBJECT") deny_sub=("mosaic.auth.v1.>" "_INBOX.worker.>")
+  case "$id" in
+    admin) return 0 ;;
+    gateway)
+      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "${js_base[@]}"
+           "\$JS.API.CONSUMER.CREATE.$JS_EVENTS.>" "\$JS.API.CONSUMER.INFO.$JS_EVENTS.*"
+           "\$JS.API.CONSUMER.DELETE.$JS_EVENTS.*" "\$JS.API.CONSUMER.MSG.NEXT.$JS_EVENTS.*") ;;
+    auth)
+      sub+=("mosaic.auth.v1.>")
+      deny_sub=("_INBOX.worker.>") ;;
+    planner)
+      pub=(mosaic.query.planned.v1 "mosaic.task.v1.>" "mosaic.events.v1.>" "${js_base[@]}")
+      js_durable "$JS_QUERIES" planner ;;
+    synthesizer)
+      pub=("mosaic.events.v1.>" "${js_base[@]}")
+      js_durable "$JS_QUERIES" synthesizer-plans
+      js_durable "$JS_RESULTS" synthesizer-results ;;
+    worker)
+      # Every connector's durable (connector-<id>) is on the tasks stream.
+      pub=(mosaic.result.v1 "mosaic.events.v1.>" "$CREDENTIALS_SUBJECT" "${js_base[@]}")
+      js_durable "$JS_TASKS" "*"
+      deny_pub=()
+      deny_sub=("mosaic.auth.v1.>") ;;
+  esac
+  echo "permissions: {"
+  if [ "$id" = auth ]; then
+    echo "        # Replies only: to the reply subject of each request it received."
+    echo "        allow_responses: true"
+    echo "        publish: { deny: [$(subjects "${deny_pub[@]}" ">")] }"
+  else
+    echo "        publish: { allow: [$(subjects "${pub[@]}")]${deny_pub[*]:+, deny: [$(subjects "${deny_pub[@]}")]} }"
+  fi
+  echo "        subscribe: { allow: [$(subjects "${sub[@]}")], deny: [$(subjects "${deny_sub[@]}")] }"
+  echo "      }"
+}
+
+# nats-server configuration: $1 = native | docker (paths and addresses inside the container).
+nats_conf() {
+  local where="$1" id var
+  load_nats_secrets || die "nats: no passwords in $NATS_SECRETS"
+  echo "# Written by scripts/infra.sh on every start; edits are lost."
+  echo "server_name: \"mosaic-$PROFILE\""
+  if [ "$where" = docker ]; then
+    echo 'listen: "0.0.0.0:4222"'
+    echo 'http: "0.0.0.0:8222"'
+    echo 'jetstream { store_dir: "/data" }'
+  else
+    echo "listen: \"127.0.0.1:$NATS_PORT\""
+    echo "http: \"127.0.0.1:$NATS_MON_PORT\""
+    echo "pid_file: \"$NATS_PID_FILE\""
+    echo "jetstream { store_dir: \"$NATS_DIR\" }"
+  fi
+  echo "authorization {"
+  echo "  users = ["
+  for id in "${NATS_IDENTITIES[@]}"; do
+    var="$(nats_password_var "$id")"
+    echo "    {"
+    echo "      user: \"$id\", password: \"${!var}\""
+    if [ "$id" != admin ]; then echo "      $(nats_permissions "$id")"; fi
+    echo "    }"
+  done
+  echo "  ]"
+  echo "}"
+}
+
 # ---------------------------------------------------------------- state / env
 load_state() { # sets NATS_PORT etc. from the state file (what is actually running)
   [ -f "$STATE_FILE" ] || return 0
@@ -156,9 +295,18 @@ ${x}SAMPLE_DATABASE_URL=postgres://mosaic:mosaic@127.0.0.1:$PG_PORT/mosaic_sampl
 ${x}SAMPLE_READER_DATABASE_URL=postgres://mosaic_reader:mosaic_reader@127.0.0.1:$PG_PORT/mosaic_sample
 ${x}REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 EOF
+  # NATS users: no password in NATS_URL; each service gets only its own (NATS_USER/NATS_PASSWORD).
+  if load_nats_secrets; then
+    local id var
+    echo "${x}NATS_ADMIN_USER=admin"
+    for id in "${NATS_IDENTITIES[@]}"; do
+      var="$(nats_password_var "$id")"
+      echo "${x}$var=${!var}"
+    done
+  fi
 }
 write_env() {
-  EXPORT=0 env_lines >"$ENV_FILE.tmp"
+  ( umask 077; EXPORT=0 env_lines >"$ENV_FILE.tmp" )
   mv -f "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
@@ -345,11 +493,32 @@ EOF
   chmod 0600 "$data/mosaic.conf" "$data/pg_hba.conf"
 }
 
+# Writes nats-server's config ($1: native | docker) to $2; fails (status 1) when unchanged.
+write_nats_conf() {
+  local where="$1" file="$2"
+  ensure_nats_secrets
+  ( umask 077; nats_conf "$where" >"$file.tmp" )
+  if [ "$where" = native ] && ! nats-server -t -c "$file.tmp" >/dev/null 2>&1; then
+    die "nats: the generated configuration is invalid: $(nats-server -t -c "$file.tmp" 2>&1 | tail -n1)"
+  fi
+  if [ -f "$file" ] && cmp -s "$file.tmp" "$file"; then rm -f "$file.tmp"; return 1; fi
+  mv -f "$file.tmp" "$file"
+}
+# A running nats-server picks up a changed config (users, permissions) on reload.
+apply_nats_conf() {
+  local pid
+  pid="$(pid_of nats)" || return 0
+  if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-c $NATS_CONF"; then
+    kill -HUP "$pid"
+    say "nats: configuration reloaded (pid $pid)"
+  else
+    warn "nats (pid $pid) runs without the generated configuration (no authorization); restart it: bash scripts/infra.sh restart --profile $PROFILE"
+  fi
+}
 start_nats() {
   mkdir -p "$NATS_DIR"
   rm -f "$NATS_PID_FILE"
-  ( cd "$NATS_DIR" && exec setsid nats-server -js -sd "$NATS_DIR" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MON_PORT" \
-      -n "mosaic-$PROFILE" -P "$NATS_PID_FILE" </dev/null >>"$(log_of nats)" 2>&1 9>&- ) &
+  ( cd "$NATS_DIR" && exec setsid nats-server -c "$NATS_CONF" </dev/null >>"$(log_of nats)" 2>&1 9>&- ) &
   NATS_LAUNCH_PID=$!
 }
 start_redis() {
@@ -398,6 +567,7 @@ native_start() {
     [ "$want" = "$NATS_PORT $NATS_MON_PORT $PG_PORT $REDIS_PORT" ] \
       || warn "servers of profile $PROFILE already run on ports $NATS_PORT/$NATS_MON_PORT/$PG_PORT/$REDIS_PORT (nats/monitor/postgres/redis); stop them to change ports"
   fi
+  if write_nats_conf native "$NATS_CONF"; then apply_nats_conf; fi
   # Check every port before starting anything, so a conflict leaves nothing half-started.
   for s in "${SERVERS[@]}"; do
     if pid="$(pid_of "$s")"; then
@@ -503,7 +673,7 @@ docker_available() {
   fi
 }
 compose() {
-  MOSAIC_NATS_PORT="$NATS_PORT" MOSAIC_NATS_MONITOR_PORT="$NATS_MON_PORT" MOSAIC_PG_PORT="$PG_PORT" \
+  MOSAIC_NATS_CONFIG="$NATS_DOCKER_CONF" MOSAIC_NATS_PORT="$NATS_PORT" MOSAIC_NATS_MONITOR_PORT="$NATS_MON_PORT" MOSAIC_PG_PORT="$PG_PORT" \
   MOSAIC_REDIS_PORT="$REDIS_PORT" MOSAIC_PG_DURABILITY="$([ "$PROFILE" = test ] && echo off || echo on)" \
     "${COMPOSE[@]}" -f "$COMPOSE_FILE" -p "mosaic-$PROFILE" "$@"
 }
@@ -521,6 +691,11 @@ docker_redis_ping() {
 docker_start() {
   mkdir -p "$DATA"
   local s st
+  if write_nats_conf docker "$NATS_DOCKER_CONF"; then
+    case "$(docker_state nats || true)" in
+      running*) compose kill -s HUP nats >/dev/null && say "nats: configuration reloaded (container)" ;;
+    esac
+  fi
   for s in "${SERVERS[@]}"; do
     st="$(docker_state "$s" || true)"
     case "$st" in running*) say "$s: already running (container, port $(port_of "$s"))" ;; *) check_ports_free "$s" ;; esac
@@ -586,7 +761,7 @@ case "$CMD" in
     if [ "$WIPE" = 1 ]; then
       # Docker mode keeps its data in the compose volumes (removed by down -v); here
       # only the env/state files of the profile go, never native data that may be in use.
-      if [ "$MODE" = native ]; then wipe_native; else rm -f "$ENV_FILE" "$STATE_FILE"; fi
+      if [ "$MODE" = native ]; then wipe_native; else rm -rf "$ENV_FILE" "$STATE_FILE" "$NATS_DOCKER_CONF" "$SECRETS_DIR"; fi
     fi ;;
   restart) lock; "${MODE}_stop"; "${MODE}_start" ;;
   status) "${MODE}_status" || exit 3 ;;

@@ -24,8 +24,18 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ensureDemoIdentity, freePort, mosaicLaunches, newSigningKeys, ServiceStack } from '@mosaic/runtime';
+import {
+  ensureDemoIdentity,
+  freePort,
+  mosaicLaunches,
+  natsAdminFromEnv,
+  natsCredentialsFromEnv,
+  newSigningKeys,
+  provisionStreams,
+  ServiceStack,
+} from '@mosaic/runtime';
 import { runMigrations } from '@mosaic/persistence';
+import { generateVaultKey } from '@mosaic/security';
 
 // ---------------------------------------------------------------- settings
 
@@ -45,7 +55,7 @@ const HELP = `usage: npm run bench -- [options]
   --worker-concurrency N    WORKER_CONCURRENCY of the echo worker (default: the platform default, 8; env BENCH_WORKER_CONCURRENCY)
   --timeout-ms N            per-request timeout (default 60000; env BENCH_TIMEOUT_MS)
   --out FILE                JSON results (default .mosaic/bench/query-vs-direct.json; env BENCH_OUT)
-needs NATS_URL, DATABASE_URL and REDIS_URL (scripts/bench.sh exports the test profile's)`;
+needs NATS_URL with the NATS identities' passwords, DATABASE_URL and REDIS_URL (scripts/bench.sh exports the test profile's)`;
 
 /** Bad flags or environment: reported without a stack trace, exit code 2. */
 class UsageError extends Error {}
@@ -444,6 +454,7 @@ async function main(): Promise<void> {
 
     say('starting the Mosaic stack (sources: echo) ...');
     await runMigrations({ url: databaseUrl });
+    await provisionStreams(natsUrl, natsAdminFromEnv());
     const gatewayPort = await freePort();
     const launches = await mosaicLaunches({
       gatewayPort,
@@ -453,6 +464,8 @@ async function main(): Promise<void> {
       appDatabaseUrl: requireEnv('APP_DATABASE_URL'),
       redisUrl,
       signingKeys: await newSigningKeys(),
+      vaultKeys: generateVaultKey(),
+      natsCredentials: natsCredentialsFromEnv(),
       env: {
         LOG_LEVEL: 'warn',
         // The benchmark measures the pipeline, not the per-key rate limit.

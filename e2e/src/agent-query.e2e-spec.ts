@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { AgentEventV1, MultiSourceResponse, STREAMS } from '@mosaic/contracts';
-import { requireInfraEnv, streamQuery } from '@mosaic/testing';
+import { natsAdminOptions, streamQuery } from '@mosaic/testing';
 import { startTestStack, TestStack } from './support/test-stack';
 
 /** The README's demo questions: each must be answered from both sources, with citations. */
@@ -116,7 +116,7 @@ describe('agent query (end to end)', () => {
     const queued = async () => (await (await jetstreamManager(nc)).streams.info(STREAMS.queries.name)).state.last_seq;
 
     beforeAll(async () => {
-      nc = await connect({ servers: requireInfraEnv().NATS_URL });
+      nc = await connect(natsAdminOptions());
     });
     afterAll(async () => {
       await nc?.close();

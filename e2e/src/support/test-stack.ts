@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { repoRoot } from '@mosaic/connectors';
 import { runMigrations } from '@mosaic/persistence';
-import { freePort, loadSampleDatabase, mosaicLaunches, newSigningKeys, sampleDocsRoot, ServiceLaunch, ServiceStack } from '@mosaic/runtime';
+import { generateVaultKey } from '@mosaic/security';
+import {
+  freePort,
+  loadSampleDatabase,
+  mosaicLaunches,
+  natsAdminFromEnv,
+  natsCredentialsFromEnv,
+  newSigningKeys,
+  provisionStreams,
+  sampleDocsRoot,
+  ServiceLaunch,
+  ServiceStack,
+} from '@mosaic/runtime';
 import { requireInfraEnv } from '@mosaic/testing';
 
 export interface TestStackOptions {
@@ -31,6 +43,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const root = repoRoot();
   await runMigrations({ url: infra.DATABASE_URL });
   await loadSampleDatabase(infra.SAMPLE_DATABASE_URL, root);
+  await provisionStreams(infra.NATS_URL, natsAdminFromEnv());
   const stack = new ServiceStack({
     root,
     logDir: path.join(root, '.mosaic', 'test-logs', options.name),
@@ -45,7 +58,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     appDatabaseUrl: appDatabaseUrl(),
     redisUrl: infra.REDIS_URL,
     signingKeys: await newSigningKeys(),
+    vaultKeys: generateVaultKey(`k${randomUUID().slice(0, 8)}`),
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: infra.SAMPLE_READER_DATABASE_URL } },
+    natsCredentials: natsCredentialsFromEnv(),
     env: options.env,
   });
   try {

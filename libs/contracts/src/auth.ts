@@ -15,6 +15,16 @@ export const AUTH_SUBJECTS = {
   createApiKey: 'mosaic.auth.v1.api-key.create',
   listApiKeys: 'mosaic.auth.v1.api-key.list',
   revokeApiKey: 'mosaic.auth.v1.api-key.revoke',
+  saveCredentials: 'mosaic.auth.v1.credentials.save',
+  credentialStatus: 'mosaic.auth.v1.credentials.status',
+  listCredentials: 'mosaic.auth.v1.credentials.list',
+  deleteCredentials: 'mosaic.auth.v1.credentials.delete',
+  /** Decrypted credentials: only worker identities may request this (NATS permissions). */
+  resolveCredentials: 'mosaic.auth.v1.credentials.resolve',
+  recordAudit: 'mosaic.auth.v1.audit.record',
+  tenantLimits: 'mosaic.auth.v1.tenant.limits',
+  updateTenantLimits: 'mosaic.auth.v1.tenant.limits.update',
+  listAudit: 'mosaic.auth.v1.audit.list',
 } as const;
 
 export const EmailSchema = z.string().trim().toLowerCase().email('email must be a valid address').max(254);
@@ -90,6 +100,55 @@ export type ApiKeyView = z.infer<typeof ApiKeyViewSchema>;
 /** Every auth reply: a result, or an error the gateway maps to HTTP. */
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; status: number; retry_after?: number } };
 
+const DatasourceSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'datasource must be a source id');
+export const SaveCredentialsRequestSchema = z
+  .object({
+    datasource: DatasourceSchema,
+    credentials: z.record(z.string().max(8192)).refine((c) => Object.keys(c).length > 0, 'credentials must not be empty'),
+  })
+  .strict();
+export const SaveCredentialsRpcSchema = PrincipalRpcSchema.extend({ request: SaveCredentialsRequestSchema });
+export const DatasourceRpcSchema = PrincipalRpcSchema.extend({ datasource: DatasourceSchema });
+export const ResolveCredentialsRpcSchema = z.object({
+  tenant_id: z.string().uuid(),
+  user_id: z.string().uuid(),
+  datasource: DatasourceSchema,
+  query_id: z.string().uuid().optional(),
+});
+export const CredentialStatusSchema = z.object({ datasource: z.string(), configured: z.boolean(), updated_at: z.string().nullable() });
+export type CredentialStatus = z.infer<typeof CredentialStatusSchema>;
+
+export const RecordAuditRpcSchema = PrincipalRpcSchema.extend({
+  action: z.string().min(1).max(64),
+  target: z.string().max(200).optional(),
+  details: z.record(z.unknown()).optional(),
+});
+export const ListAuditRpcSchema = PrincipalRpcSchema.extend({
+  limit: z.number().int().min(1).max(500).default(100),
+  before: z.string().datetime({ offset: true }).optional(),
+});
+export const AuditEntryViewSchema = z.object({
+  id: z.string(),
+  user_id: z.string().nullable(),
+  action: z.string(),
+  outcome: z.string(),
+  target: z.string().nullable(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  details: z.record(z.unknown()),
+  created_at: z.string(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;
+
+export const TenantLimitsSchema = z.object({
+  rate_limit_per_minute: z.number().int().positive().max(1_000_000).nullable(),
+  rate_limit_per_hour: z.number().int().positive().max(100_000_000).nullable(),
+});
+export type TenantLimits = z.infer<typeof TenantLimitsSchema>;
+export const UpdateTenantLimitsRequestSchema = TenantLimitsSchema.partial().strict();
+export const UpdateTenantLimitsRpcSchema = PrincipalRpcSchema.extend({ request: UpdateTenantLimitsRequestSchema });
+export const TenantLimitsRpcSchema = z.object({ tenant_id: z.string().uuid() });
+
 /** Request schema per auth subject: the auth service parses every request with it. */
 export const AUTH_RPC_SCHEMAS = {
   [AUTH_SUBJECTS.signup]: SignupRpcSchema,
@@ -101,6 +160,15 @@ export const AUTH_RPC_SCHEMAS = {
   [AUTH_SUBJECTS.createApiKey]: CreateApiKeyRpcSchema,
   [AUTH_SUBJECTS.listApiKeys]: PrincipalRpcSchema,
   [AUTH_SUBJECTS.revokeApiKey]: RevokeApiKeyRpcSchema,
+  [AUTH_SUBJECTS.saveCredentials]: SaveCredentialsRpcSchema,
+  [AUTH_SUBJECTS.credentialStatus]: DatasourceRpcSchema,
+  [AUTH_SUBJECTS.listCredentials]: PrincipalRpcSchema,
+  [AUTH_SUBJECTS.deleteCredentials]: DatasourceRpcSchema,
+  [AUTH_SUBJECTS.resolveCredentials]: ResolveCredentialsRpcSchema,
+  [AUTH_SUBJECTS.recordAudit]: RecordAuditRpcSchema,
+  [AUTH_SUBJECTS.listAudit]: ListAuditRpcSchema,
+  [AUTH_SUBJECTS.tenantLimits]: TenantLimitsRpcSchema,
+  [AUTH_SUBJECTS.updateTenantLimits]: UpdateTenantLimitsRpcSchema,
 } as const;
 export type AuthSubject = keyof typeof AUTH_RPC_SCHEMAS;
 export type AuthRequest<S extends AuthSubject> = z.infer<(typeof AUTH_RPC_SCHEMAS)[S]>;

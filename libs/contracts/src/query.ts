@@ -56,6 +56,9 @@ export const SourceTaskV1Schema = z.object({
   query: z.string().min(1),
   source: SourceIdSchema,
   deadline: z.number().int().positive(),
+  /** Who asked: the worker uses this user's own credentials (additive field). */
+  tenant_id: z.string().uuid().optional(),
+  user_id: z.string().uuid().optional(),
 });
 export type SourceTaskV1 = z.infer<typeof SourceTaskV1Schema>;
 

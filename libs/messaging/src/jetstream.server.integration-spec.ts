@@ -74,7 +74,8 @@ describe(JetStreamServer.name, () => {
 
   beforeAll(async () => {
     startTracing('test');
-    nc = await connectNats({ url: requireInfraEnv().NATS_URL, name: 'jetstream-server-spec' });
+    const infra = requireInfraEnv();
+    nc = await connectNats({ url: infra.NATS_URL, name: 'jetstream-server-spec', user: infra.NATS_ADMIN_USER, pass: infra.NATS_ADMIN_PASSWORD });
     jsm = await jetstreamManager(nc);
     publisher = new JetStreamPublisher(nc);
   });

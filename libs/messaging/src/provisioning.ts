@@ -6,6 +6,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
+import type { StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { STREAMS, StreamSpec } from '@mosaic/contracts';
 
@@ -28,9 +29,8 @@ function isApiError(error: unknown, code: number): boolean {
   return error instanceof JetStreamApiError && error.code === code;
 }
 
-/** Creates or updates one stream so its config matches the contract. */
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
-  const config = {
+function streamConfig(spec: StreamSpec) {
+  return {
     name: spec.name,
     subjects: [...spec.subjects],
     retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
@@ -39,12 +39,47 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
     duplicate_window: nanos(spec.duplicateWindowMs),
     num_replicas: 1,
   };
+}
+
+/** True when the server's stream config already has every field the contract sets. */
+function matchesContract(actual: Partial<StreamConfig>, wanted: ReturnType<typeof streamConfig>): boolean {
+  const sameSubjects = [...(actual.subjects ?? [])].sort().join(' ') === [...wanted.subjects].sort().join(' ');
+  return (
+    sameSubjects &&
+    actual.retention === wanted.retention &&
+    actual.storage === wanted.storage &&
+    actual.max_age === wanted.max_age &&
+    actual.duplicate_window === wanted.duplicate_window &&
+    actual.num_replicas === wanted.num_replicas
+  );
+}
+
+const isPermissionError = (error: unknown): boolean => /permissions violation/i.test((error as Error)?.message ?? '');
+
+/**
+ * Makes one stream match the contract: creates it when missing, updates it when it
+ * differs, and changes nothing (no update request) when it already matches — so a
+ * service whose NATS identity may only read stream info starts against streams that
+ * the admin identity provisioned.
+ */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  const config = streamConfig(spec);
   try {
-    await jsm.streams.info(spec.name);
-    await jsm.streams.update(spec.name, config);
+    try {
+      const info = await jsm.streams.info(spec.name);
+      if (matchesContract(info.config, config)) return;
+      await jsm.streams.update(spec.name, config);
+    } catch (error) {
+      if (!isApiError(error, STREAM_NOT_FOUND)) throw error;
+      await jsm.streams.add(config);
+    }
   } catch (error) {
-    if (!isApiError(error, STREAM_NOT_FOUND)) throw error;
-    await jsm.streams.add(config);
+    if (!isPermissionError(error)) throw error;
+    throw new Error(
+      `stream ${spec.name} is missing or differs from the contract, and this NATS identity may not create or change streams: ` +
+        'provision them with the admin identity first (the local stack does this before it starts the services)',
+      { cause: error },
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 export * from './entities';
 export { createOrm, ormConfig, type OrmOptions } from './orm';
 export { TENANT_SETTING, withTenant } from './tenant-context';
-export { findApiKeyByPrefix, findLoginByEmail, type ApiKeyLookup, type LoginLookup } from './pre-auth-lookups';
+export { findApiKeyByPrefix, findLoginByEmail, tenantsWithStaleCredentials, type ApiKeyLookup, type LoginLookup } from './pre-auth-lookups';
 export { migrationStatus, runMigrations, type MigrationOptions, type MigrationStatus } from './migrator';
 export { MIGRATIONS } from './migrations';
 export { PersistenceError, PersistenceErrorCode } from './persistence.error';

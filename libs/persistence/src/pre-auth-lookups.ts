@@ -84,3 +84,12 @@ export async function findApiKeyByPrefix(orm: MikroORM, prefix: string): Promise
     revokedAt: toDate(row.revoked_at),
   };
 }
+
+/** Tenants that still hold credentials encrypted under a key other than `activeKeyId` (for rotation). */
+export async function tenantsWithStaleCredentials(orm: MikroORM, activeKeyId: string): Promise<string[]> {
+  const rows = await orm.em.fork().execute<Array<{ mosaic_tenants_with_stale_credentials: string }>>(
+    'select * from mosaic_tenants_with_stale_credentials(?)',
+    [activeKeyId],
+  );
+  return rows.map((r) => r.mosaic_tenants_with_stale_credentials);
+}

@@ -8,3 +8,4 @@ export * from './stack/service-stack';
 export * from './stack/mosaic-stack';
 export * from './stack/sample-workspace';
 export * from './stack/identity-setup';
+export * from './stack/nats-identities';

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const InfraEnvSchema = z.object({
   NATS_URL: z.string().min(1),
+  /** NATS requires a user: tests and tools connect as admin (env files from before NATS users lack these). */
+  NATS_ADMIN_USER: z.string().min(1).optional(),
+  NATS_ADMIN_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1),
   REDIS_URL: z.string().min(1),
   SAMPLE_DATABASE_URL: z.string().min(1),
@@ -24,4 +27,9 @@ export function requireInfraEnv(env: NodeJS.ProcessEnv = process.env): InfraEnv 
     );
   }
   return parsed.data;
+}
+
+/** Connection options of the admin NATS identity (full permissions), for tests and tools. */
+export function natsAdminOptions(env: InfraEnv = requireInfraEnv()): { servers: string; user?: string; pass?: string } {
+  return { servers: env.NATS_URL, user: env.NATS_ADMIN_USER, pass: env.NATS_ADMIN_PASSWORD };
 }

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditService } from './audit/audit.service';
+import { CredentialsService } from './credentials/credentials.service';
+import { CredentialVaultProvider } from './credentials/vault.provider';
 import { IdentityService } from './identity/identity.service';
 import { TokenSignerProvider } from './keys/signing-keys.provider';
 import { ConnectionsLifecycle, OrmProvider, RedisProvider } from './persistence.provider';
 import { AuthRpcHandler } from './rpc/auth-rpc.handler';
+import { TenantsService } from './tenants/tenants.service';
 
 @Module({
-  providers: [OrmProvider, RedisProvider, ConnectionsLifecycle, TokenSignerProvider, AuditService, IdentityService, ApiKeysService, AuthRpcHandler],
+  providers: [OrmProvider, RedisProvider, ConnectionsLifecycle, TokenSignerProvider, AuditService, IdentityService, ApiKeysService, CredentialVaultProvider, CredentialsService, TenantsService, AuthRpcHandler],
 })
 export class AuthModule {}

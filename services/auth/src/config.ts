@@ -11,6 +11,8 @@ export const authEnvSchema = baseEnvSchema.extend({
    * older keys stay published until their tokens expire.
    */
   AUTH_SIGNING_KEYS: z.string().min(1, 'AUTH_SIGNING_KEYS is required (a JSON array of private Ed25519 JWKs)'),
+  /** Credential vault keys, `kid:base64(32 bytes)` comma-separated, active first. */
+  MOSAIC_VAULT_KEYS: z.string().min(1, 'MOSAIC_VAULT_KEYS is required (kid:base64 of 32 random bytes, active first)'),
   JWT_ISSUER: z.string().default('mosaic-auth'),
   JWT_AUDIENCE: z.string().default('mosaic-api'),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(86_400),

@@ -11,6 +11,11 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
     .string()
     .default(DEFAULT_SOURCES.join(','))
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Sources whose workers hold deployment credentials, so every user may query them. */
+  DEPLOYMENT_CREDENTIAL_SOURCES: z
+    .string()
+    .default(DEFAULT_SOURCES.join(','))
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** How long a query may take, end to end. */
   QUERY_DEADLINE_MS: envFields.positiveMs.max(600_000).default(30_000),
   /** Largest request body accepted. */

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportSigningKey, generateSigningKey } from '@mosaic/security';
+import { exportSigningKey, generateSigningKey, generateVaultKey } from '@mosaic/security';
 
 /** A fresh AUTH_SIGNING_KEYS value: one new Ed25519 key. */
 export async function newSigningKeys(): Promise<string> {
@@ -16,6 +16,16 @@ export async function localSigningKeys(stateDir: string): Promise<string> {
   const keys = await newSigningKeys();
   writeFileSync(file, keys, { mode: 0o600 });
   chmodSync(file, 0o600);
+  return keys;
+}
+
+/** The local stack's vault keys (`kid:base64`), kept (mode 0600) so stored credentials stay readable. */
+export function localVaultKeys(stateDir: string): string {
+  const file = path.join(stateDir, 'secrets', 'vault-keys');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const keys = generateVaultKey();
+  writeFileSync(file, keys, { mode: 0o600 });
   return keys;
 }
 

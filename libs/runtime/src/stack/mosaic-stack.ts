@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { natsEnvFor, NatsCredentials } from './nats-identities';
 import { freePort, ServiceLaunch } from './service-stack';
 
 /** Where everything a Mosaic stack needs is, and how many of each worker to run. */
@@ -16,6 +17,10 @@ export interface MosaicStackSettings {
   redisUrl: string;
   /** AUTH_SIGNING_KEYS: a JSON array of private Ed25519 JWKs, active first. */
   signingKeys: string;
+  /** MOSAIC_VAULT_KEYS: `kid:base64key,...`, active first. */
+  vaultKeys: string;
+  /** Each service identity's NATS user (NATS_USER/NATS_PASSWORD): every worker connects as `worker`. */
+  natsCredentials: NatsCredentials;
   /** Extra environment for every service (deadlines, log level, ...). */
   env?: Record<string, string>;
 }
@@ -25,19 +30,27 @@ const entry = (service: string) => path.join('dist', 'services', service, 'src',
 /** The launch list of a whole Mosaic stack, with free ports for the internal services. */
 export async function mosaicLaunches(settings: MosaicStackSettings): Promise<ServiceLaunch[]> {
   const env = settings.env ?? {};
+  const nats = settings.natsCredentials;
   const launches: ServiceLaunch[] = [
     {
       name: 'auth',
       entry: entry('auth'),
-      env: { ...env, APP_DATABASE_URL: settings.appDatabaseUrl, REDIS_URL: settings.redisUrl, AUTH_SIGNING_KEYS: settings.signingKeys },
+      env: {
+        ...env,
+        ...natsEnvFor(nats, 'auth'),
+        APP_DATABASE_URL: settings.appDatabaseUrl,
+        REDIS_URL: settings.redisUrl,
+        AUTH_SIGNING_KEYS: settings.signingKeys,
+        MOSAIC_VAULT_KEYS: settings.vaultKeys,
+      },
       port: await freePort(),
       readyPath: '/health/ready',
     },
-    { name: 'planner', entry: entry('planner'), env, port: await freePort(), readyPath: '/health/ready' },
+    { name: 'planner', entry: entry('planner'), env: { ...env, ...natsEnvFor(nats, 'planner') }, port: await freePort(), readyPath: '/health/ready' },
     {
       name: 'synthesizer',
       entry: entry('synthesizer'),
-      env: { ...env, REDIS_URL: settings.redisUrl },
+      env: { ...env, ...natsEnvFor(nats, 'synthesizer'), REDIS_URL: settings.redisUrl },
       port: await freePort(),
       readyPath: '/health/ready',
     },
@@ -48,7 +61,7 @@ export async function mosaicLaunches(settings: MosaicStackSettings): Promise<Ser
       launches.push({
         name: `worker-${source}-${i}`,
         entry: entry('connector-worker'),
-        env: { ...env, ...settings.connectorEnv[source], CONNECTOR: source },
+        env: { ...env, ...natsEnvFor(nats, 'worker'), ...settings.connectorEnv[source], CONNECTOR: source },
         port: await freePort(),
         readyPath: '/health/ready',
       });
@@ -59,6 +72,7 @@ export async function mosaicLaunches(settings: MosaicStackSettings): Promise<Ser
     entry: entry('gateway'),
     env: {
       ...env,
+      ...natsEnvFor(nats, 'gateway'),
       DATABASE_URL: settings.databaseUrl,
       REDIS_URL: settings.redisUrl,
       MOSAIC_SOURCES: settings.sources.join(','),

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../config';
 import { runMigrations } from '@mosaic/persistence';
-import { ensureDemoIdentity, localSigningKeys } from './identity-setup';
+import { ensureDemoIdentity, localSigningKeys, localVaultKeys } from './identity-setup';
 import { mosaicLaunches } from './mosaic-stack';
+import { natsAdminFromEnv, natsCredentialsFromEnv, provisionStreams } from './nats-identities';
 import { loadSampleDatabase, sampleDocsRoot } from './sample-workspace';
 import { ServiceStack } from './service-stack';
 
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
   const loaded = await loadSampleDatabase(env.SAMPLE_DATABASE_URL, root);
   say(`sample workspace loaded: ${loaded.join(', ')} into mosaic_sample; documents in sample/workspace/docs`);
 
+  // The infra env file lists every NATS identity's password; each service gets only its own.
+  const natsCredentials = natsCredentialsFromEnv();
+  await provisionStreams(env.NATS_URL, natsAdminFromEnv());
+
   const stack = new ServiceStack({
     root,
     logDir,
@@ -80,7 +85,9 @@ async function main(): Promise<void> {
     appDatabaseUrl: env.APP_DATABASE_URL,
     redisUrl: env.REDIS_URL,
     signingKeys: await localSigningKeys(stateDir),
+    vaultKeys: localVaultKeys(stateDir),
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: env.SAMPLE_READER_DATABASE_URL } },
+    natsCredentials,
   });
   const startOne = async (launch: (typeof launches)[number]) => {
     await stack.start(launch);

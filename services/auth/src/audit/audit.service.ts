@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditEntryView, AuthRequest, AUTH_SUBJECTS } from '@mosaic/contracts';
+import { RpcError } from '@mosaic/messaging';
 import { AuditLog, MikroORM, withTenant } from '@mosaic/persistence';
 import { Logger } from '@mosaic/observability';
 import { LOGGER } from '@mosaic/runtime';
@@ -22,6 +24,27 @@ export class AuditService {
     @Inject(ORM) private readonly orm: MikroORM,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** The tenant's audit log, newest first: tenant admins only. */
+  async list(rpc: AuthRequest<typeof AUTH_SUBJECTS.listAudit>): Promise<AuditEntryView[]> {
+    if (rpc.principal.role !== 'admin' || !rpc.principal.scopes.includes('admin')) {
+      throw new RpcError(403, 'forbidden', 'the audit log is for tenant admins');
+    }
+    const rows = await withTenant(this.orm, rpc.principal.tenant_id, (em) =>
+      em.find(AuditLog, rpc.before ? { createdAt: { $lt: new Date(rpc.before) } } : {}, { orderBy: { createdAt: 'desc' }, limit: rpc.limit }),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      user_id: r.userId,
+      action: r.action,
+      outcome: r.outcome,
+      target: r.target,
+      ip: r.ip,
+      user_agent: r.userAgent,
+      details: r.details,
+      created_at: r.createdAt.toISOString(),
+    }));
+  }
 
   async record(entry: AuditEntry): Promise<void> {
     try {

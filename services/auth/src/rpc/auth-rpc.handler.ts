@@ -5,7 +5,10 @@ import { RpcServer } from '@mosaic/messaging';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { LOGGER, METRICS, NATS_CONNECTION } from '@mosaic/runtime';
 import { ApiKeysService } from '../api-keys/api-keys.service';
+import { AuditService } from '../audit/audit.service';
+import { CredentialsService } from '../credentials/credentials.service';
 import { IdentityService } from '../identity/identity.service';
+import { TenantsService } from '../tenants/tenants.service';
 
 /** Binds every auth subject to its handler (core NATS request/reply, queue group `auth`). */
 @Injectable()
@@ -18,6 +21,9 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
     @Inject(METRICS) metrics: MosaicMetrics,
     private readonly identity: IdentityService,
     private readonly apiKeys: ApiKeysService,
+    private readonly credentials: CredentialsService,
+    private readonly audit: AuditService,
+    private readonly tenants: TenantsService,
   ) {
     this.server = new RpcServer(connection, AUTH_QUEUE_GROUP, logger, metrics);
   }
@@ -33,6 +39,27 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
       [AUTH_SUBJECTS.createApiKey]: (r) => this.apiKeys.create(r),
       [AUTH_SUBJECTS.listApiKeys]: (r) => this.apiKeys.list(r.principal),
       [AUTH_SUBJECTS.revokeApiKey]: (r) => this.apiKeys.revoke(r),
+      [AUTH_SUBJECTS.saveCredentials]: (r) => this.credentials.save(r),
+      [AUTH_SUBJECTS.credentialStatus]: (r) => this.credentials.status(r.principal, r.datasource),
+      [AUTH_SUBJECTS.listCredentials]: (r) => this.credentials.list(r.principal),
+      [AUTH_SUBJECTS.deleteCredentials]: (r) => this.credentials.delete(r),
+      [AUTH_SUBJECTS.resolveCredentials]: (r) => this.credentials.resolve(r),
+      [AUTH_SUBJECTS.recordAudit]: async (r) => {
+        await this.audit.record({
+          tenantId: r.principal.tenant_id,
+          userId: r.principal.user_id,
+          action: r.action,
+          outcome: 'success',
+          target: r.target,
+          details: r.details,
+          ip: r.client.ip,
+          userAgent: r.client.user_agent,
+        });
+        return { recorded: true };
+      },
+      [AUTH_SUBJECTS.listAudit]: (r) => this.audit.list(r),
+      [AUTH_SUBJECTS.tenantLimits]: (r) => this.tenants.limits(r.tenant_id),
+      [AUTH_SUBJECTS.updateTenantLimits]: (r) => this.tenants.updateLimits(r),
     };
     this.server.listen(
       (Object.keys(handlers) as AuthSubject[]).map((subject) => ({

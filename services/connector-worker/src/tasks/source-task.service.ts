@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
+import { AUTH_SUBJECTS, SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
 import {
   ConnectorDefinition,
   credentialsFromEnv,
@@ -9,7 +10,7 @@ import {
   ToolCaller,
   ToolOutcome,
 } from '@mosaic/connectors';
-import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher } from '@mosaic/messaging';
+import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher, RpcClient, RpcError } from '@mosaic/messaging';
 import { Logger, MosaicMetrics, SpanKind, withSpan } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { WorkerConfig } from '../config';
@@ -23,7 +24,8 @@ import { WorkerConfig } from '../config';
 @Injectable()
 export class SourceTaskService implements OnApplicationShutdown {
   private readonly connector: ConnectorDefinition;
-  private readonly credentials: Record<string, string>;
+  /** Deployment credentials from the environment: used when the asking user stored none. */
+  private readonly deploymentCredentials: Record<string, string>;
   private readonly pool: McpSessionPool;
 
   constructor(
@@ -32,9 +34,10 @@ export class SourceTaskService implements OnApplicationShutdown {
     @Inject(METRICS) private readonly metrics: MosaicMetrics,
     private readonly publisher: JetStreamPublisher,
     private readonly events: QueryEventsPublisher,
+    private readonly rpc: RpcClient,
   ) {
     this.connector = getConnector(config.CONNECTOR)!;
-    this.credentials = credentialsFromEnv(this.connector, process.env);
+    this.deploymentCredentials = credentialsFromEnv(this.connector, process.env);
     this.pool = new McpSessionPool(config.MCP_IDLE_TIMEOUT_MS);
   }
 
@@ -54,10 +57,11 @@ export class SourceTaskService implements OnApplicationShutdown {
     const deadlineTimer = setTimeout(() => deadline.abort(), task.deadline - Date.now());
     let result: SourceResult;
     try {
-      const missing = missingCredentials(this.connector, this.credentials);
+      const credentials = await this.credentialsFor(task);
+      const missing = missingCredentials(this.connector, credentials);
       if (missing.length) throw new Error(`${source} is not configured (missing ${missing.join(', ')})`);
-      const call = this.toolCaller(task, toolCalls, deadline.signal);
-      const answer = await this.connector.localStrategy(task.query, call, this.credentials);
+      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials);
+      const answer = await this.connector.localStrategy(task.query, call, credentials);
       result = { source, success: true, summary: answer.summary, items: answer.items, tool_calls: toolCalls, duration_ms: Date.now() - started };
     } catch (error) {
       const message = deadline.signal.aborted ? `${source} timed out` : (error as Error).message;
@@ -85,8 +89,30 @@ export class SourceTaskService implements OnApplicationShutdown {
     return Outcome.done();
   }
 
-  private toolCaller(task: SourceTaskV1, records: ToolCallRecord[], deadline: AbortSignal): ToolCaller {
+  /**
+   * The asking user's own credentials from the vault (a request only worker identities may
+   * make), else the deployment's. Values are never logged.
+   */
+  private async credentialsFor(task: SourceTaskV1): Promise<Record<string, string>> {
+    if (!task.tenant_id || !task.user_id || this.connector.credentialFields.length === 0) return this.deploymentCredentials;
+    try {
+      const { credentials } = await this.rpc.call<{ credentials: Record<string, string> }>(AUTH_SUBJECTS.resolveCredentials, {
+        tenant_id: task.tenant_id,
+        user_id: task.user_id,
+        datasource: task.source,
+        query_id: task.query_id,
+      });
+      return credentials;
+    } catch (error) {
+      if (error instanceof RpcError && error.status === 404) return this.deploymentCredentials;
+      throw new Error(`credentials for ${task.source} are unavailable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private toolCaller(task: SourceTaskV1, records: ToolCallRecord[], deadline: AbortSignal, credentials: Record<string, string>): ToolCaller {
     const source = task.source;
+    // One MCP session per credential set: users never share a session opened with someone else's secrets.
+    const sessionKey = `${source}:${createHash('sha256').update(JSON.stringify(Object.entries(credentials).sort())).digest('hex')}`;
     let sequence = 0;
     return async (tool, args) => {
       const n = sequence++;
@@ -101,7 +127,7 @@ export class SourceTaskService implements OnApplicationShutdown {
             { connector: source, tool },
             async () => {
               deadline.throwIfAborted();
-              const session = await this.pool.get(source, this.connector.launch(this.credentials));
+              const session = await this.pool.get(sessionKey, this.connector.launch(credentials));
               const timeoutMs = Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now()));
               return session.callTool(tool, args, { timeoutMs, signal: deadline });
             },

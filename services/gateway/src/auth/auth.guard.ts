@@ -12,6 +12,7 @@ import { API_KEY_PREFIX, isSecurityException, RateLimiter, rateLimitHeaders, Sec
 import { GatewayConfig } from '../config';
 import { GATEWAY_REDIS } from '../health/dependencies';
 import { AuthenticatedRequest, IS_PUBLIC, REQUIRED_SCOPE } from './auth.decorators';
+import { TenantLimitsService } from '../tenant/tenant-limits.service';
 import { SessionVerifier } from './session-verifier.service';
 
 const ROLE_SCOPES: Record<Principal['role'], Principal['scopes']> = { admin: ['query', 'admin'], member: ['query'] };
@@ -34,6 +35,7 @@ export class AuthGuard implements CanActivate {
     @Inject(GATEWAY_REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly tenantLimits: TenantLimitsService,
   ) {
     this.limiter = new RateLimiter(redis);
   }
@@ -102,14 +104,10 @@ export class AuthGuard implements CanActivate {
 
   private async applyRateLimit(principal: Principal, reply: FastifyReply): Promise<void> {
     const subject = principal.kind === 'api_key' ? `key:${principal.credential_id}` : `user:${principal.user_id}`;
-    const perMinute = this.config.RATE_LIMIT_PER_MINUTE;
-    const perHour = this.config.RATE_LIMIT_PER_HOUR;
+    const limits = await this.tenantLimits.rateLimits(principal.tenant_id);
     let result;
     try {
-      result = await this.limiter.consume(subject, [
-        { name: 'minute', capacity: perMinute, refillPerSecond: perMinute / 60 },
-        { name: 'hour', capacity: perHour, refillPerSecond: perHour / 3600 },
-      ]);
+      result = await this.limiter.consume(subject, limits);
     } catch (error) {
       this.logger.error({ err: error }, 'rate limiter unavailable');
       throw new ApiError(503, 'dependency_unavailable', 'rate limiting is unavailable; try again shortly', undefined, { cause: error });

@@ -4,7 +4,7 @@ import { MultiSourceResponse, Principal } from '@mosaic/contracts';
 import { MosaicMetrics } from '@mosaic/observability';
 import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
-import { CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
+import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { QueryService } from './query.service';
 
 @RequireScope('query')
@@ -22,10 +22,11 @@ export class QueryController {
   async query(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
+    @ClientInfo() client: { ip?: string; user_agent?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MultiSourceResponse> {
     const parsed = this.queries.parse(body);
-    const accepted = await this.queries.submit(parsed, principal);
+    const accepted = await this.queries.submit(parsed, principal, client);
     reply.header('X-Query-Id', accepted.queryId);
     const disconnected = abortOnClose(reply);
     for await (const { event } of this.queries.events(accepted, disconnected)) {
@@ -40,9 +41,14 @@ export class QueryController {
 
   /** Runs a query and streams its events as Server-Sent Events. */
   @Post('query/stream')
-  async stream(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+  async stream(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @ClientInfo() client: { ip?: string; user_agent?: string },
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const parsed = this.queries.parse(body);
-    const accepted = await this.queries.submit(parsed, principal);
+    const accepted = await this.queries.submit(parsed, principal, client);
     const disconnected = abortOnClose(reply);
 
     reply.hijack();

@@ -4,10 +4,11 @@ import {
   AgentEventV1,
   AgentQueryRequest,
   AgentQueryRequestSchema,
+  AUTH_SUBJECTS,
   Principal,
   QUERY_REQUESTED_V1,
 } from '@mosaic/contracts';
-import { JetStreamPublisher, QueryEventsReader, SequencedEvent } from '@mosaic/messaging';
+import { JetStreamPublisher, QueryEventsReader, RpcClient, SequencedEvent } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
 import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
@@ -30,6 +31,7 @@ export class QueryService {
     private readonly publisher: JetStreamPublisher,
     private readonly reader: QueryEventsReader,
     private readonly sources: SourcesService,
+    private readonly rpc: RpcClient,
   ) {}
 
   /** Validates a request body; throws a 400 `ApiError` naming every problem. */
@@ -40,7 +42,7 @@ export class QueryService {
   }
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
-  async submit(request: AgentQueryRequest, principal: Principal): Promise<AcceptedQuery> {
+  async submit(request: AgentQueryRequest, principal: Principal, client: { ip?: string; user_agent?: string } = {}): Promise<AcceptedQuery> {
     const available = this.sources.enabledIds();
     if (available.length === 0) throw new ApiError(503, 'no_sources', 'no sources are enabled in this deployment');
     const queryId = randomUUID();
@@ -67,6 +69,10 @@ export class QueryService {
       throw new ApiError(503, 'messaging_unavailable', 'the query could not be queued; try again shortly', undefined, { cause: error });
     }
     this.logger.info({ query_id: queryId, tenant_id: principal.tenant_id, user_id: principal.user_id, sources: request.sources }, 'query accepted');
+    // The audit trail of queries run; never delays or fails the query itself.
+    void this.rpc
+      .call(AUTH_SUBJECTS.recordAudit, { principal, client, action: 'query.run', target: queryId, details: { sources: request.sources ?? available, length: request.query.length } })
+      .catch((error: unknown) => this.logger.warn({ err: error, query_id: queryId }, 'query audit record failed'));
     return { queryId, deadline };
   }
 

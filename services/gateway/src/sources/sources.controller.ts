@@ -1,15 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
-import { SourceInfo } from '@mosaic/contracts';
-import { RequireScope } from '../auth/auth.decorators';
+import { AUTH_SUBJECTS, CredentialStatus, Principal, SourceInfo } from '@mosaic/contracts';
+import { RpcClient } from '@mosaic/messaging';
+import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { SourcesService } from './sources.service';
 
 @RequireScope('query')
 @Controller('agent')
 export class SourcesController {
-  constructor(private readonly sources: SourcesService) {}
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly rpc: RpcClient,
+  ) {}
 
   @Get('sources')
-  list(): SourceInfo[] {
-    return this.sources.list();
+  async list(@CurrentPrincipal() principal: Principal, @ClientInfo() client: { ip?: string; user_agent?: string }): Promise<SourceInfo[]> {
+    const stored = await this.rpc.call<CredentialStatus[]>(AUTH_SUBJECTS.listCredentials, { principal, client });
+    return this.sources.list(new Set(stored.map((s) => s.datasource)));
   }
 }

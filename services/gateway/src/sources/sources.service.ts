@@ -8,12 +8,15 @@ import { GatewayConfig } from '../config';
 export class SourcesService {
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
 
-  /** Every known connector, with whether this deployment enables it. */
-  list(): SourceInfo[] {
+  /**
+   * Every known connector: `enabled` in this deployment, and `configured` for this caller
+   * (their own credentials are stored, or the deployment supplies credentials for it).
+   */
+  list(userConfigured: ReadonlySet<string> = new Set()): SourceInfo[] {
     return Object.values(CONNECTORS).map(({ metadata }) => {
       const enabled = this.config.MOSAIC_SOURCES.includes(metadata.id);
-      // Until per-user credentials exist, enabled sources run on deployment credentials.
-      return { ...metadata, enabled, configured: enabled };
+      const configured = enabled && (userConfigured.has(metadata.id) || this.config.DEPLOYMENT_CREDENTIAL_SOURCES.includes(metadata.id));
+      return { ...metadata, enabled, configured };
     });
   }
 

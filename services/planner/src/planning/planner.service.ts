@@ -55,7 +55,7 @@ export class PlannerService {
         this.publisher.publish(
           SOURCE_TASK_V1_PREFIX,
           sourceTaskSubject(source),
-          { query_id: queryId, query: request.query, source, deadline: request.deadline },
+          { query_id: queryId, query: request.query, source, deadline: request.deadline, tenant_id: request.tenant_id, user_id: request.user_id },
           `${queryId}:task:${source}`,
         ),
       ),
