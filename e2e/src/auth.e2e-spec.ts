@@ -184,4 +184,31 @@ describe('identity (end to end)', () => {
     const queryKey = (await (await request('POST', '/api/keys', admin.auth, { name: 'q', scopes: ['query'] })).json()) as { key: string };
     expect((await request('GET', '/api/audit', { authorization: `Bearer ${queryKey.key}` })).status).toBe(403);
   });
+
+  it('should keep users of one tenant out of each other\'s keys and credentials, and members out of admin endpoints', async () => {
+    const admin = await sut.newUser('team-admin');
+    const memberEmail = `member-${Date.now()}@e2e.example`;
+    const password = 'member password 123';
+    const created = await request('POST', '/api/users', admin.auth, { email: memberEmail, password, name: 'Member' });
+    expect(created.status).toBe(201);
+    const adminMe = (await (await request('GET', '/api/auth/me', admin.auth)).json()) as { tenant_id: string };
+    expect(await created.json()).toMatchObject({ email: memberEmail, role: 'member', tenant_id: adminMe.tenant_id });
+    const login = (await (await request('POST', '/api/auth/login', {}, { email: memberEmail, password })).json()) as { token: string };
+    const member = { authorization: `Bearer ${login.token}` };
+
+    const adminKey = (await (await request('POST', '/api/keys', admin.auth, { name: 'admin key' })).json()) as { id: string; key: string };
+    expect((await request('DELETE', `/api/keys/${adminKey.id}`, member)).status).toBe(404);
+    expect(((await (await request('GET', '/api/keys', member)).json()) as unknown[]).length).toBe(0);
+    expect((await request('GET', '/api/auth/me', { authorization: `Bearer ${adminKey.key}` })).status).toBe(200);
+
+    await request('POST', '/api/credentials', admin.auth, { datasource: 'files', credentials: { root: '/tmp' } });
+    expect(await (await request('GET', '/api/credentials/files/status', member)).json()).toMatchObject({ configured: false });
+    expect((await request('DELETE', '/api/credentials/files', member)).status).toBe(404);
+    expect(await (await request('GET', '/api/credentials/files/status', admin.auth)).json()).toMatchObject({ configured: true });
+
+    for (const [method, path] of [['GET', '/api/audit'], ['GET', '/api/users'], ['GET', '/api/tenant/limits']] as const) {
+      expect((await request(method, path, member)).status).toBe(403);
+    }
+    expect((await request('POST', '/api/keys', member, { name: 'escalate', scopes: ['admin'] })).status).toBe(403);
+  });
 });

@@ -22,6 +22,8 @@ export const AUTH_SUBJECTS = {
   /** Decrypted credentials: only worker identities may request this (NATS permissions). */
   resolveCredentials: 'mosaic.auth.v1.credentials.resolve',
   recordAudit: 'mosaic.auth.v1.audit.record',
+  createUser: 'mosaic.auth.v1.user.create',
+  listUsers: 'mosaic.auth.v1.user.list',
   tenantLimits: 'mosaic.auth.v1.tenant.limits',
   updateTenantLimits: 'mosaic.auth.v1.tenant.limits.update',
   listAudit: 'mosaic.auth.v1.audit.list',
@@ -67,6 +69,17 @@ export const SignupRequestSchema = z
   })
   .strict();
 export const SignupRpcSchema = SignupRequestSchema.extend({ client: ClientInfoSchema });
+
+/** A tenant admin adds a user to their own tenant. */
+export const CreateUserRequestSchema = z
+  .object({
+    email: EmailSchema,
+    password: PasswordInputSchema,
+    name: z.string().trim().min(1, 'name is required').max(200),
+    role: z.enum(['admin', 'member']).default('member'),
+  })
+  .strict();
+export const CreateUserRpcSchema = z.object({ principal: PrincipalSchema, client: ClientInfoSchema, request: CreateUserRequestSchema });
 
 export const LoginRequestSchema = z.object({ email: EmailSchema, password: PasswordInputSchema }).strict();
 export const LoginRpcSchema = LoginRequestSchema.extend({ client: ClientInfoSchema });
@@ -167,6 +180,8 @@ export const AUTH_RPC_SCHEMAS = {
   [AUTH_SUBJECTS.resolveCredentials]: ResolveCredentialsRpcSchema,
   [AUTH_SUBJECTS.recordAudit]: RecordAuditRpcSchema,
   [AUTH_SUBJECTS.listAudit]: ListAuditRpcSchema,
+  [AUTH_SUBJECTS.createUser]: CreateUserRpcSchema,
+  [AUTH_SUBJECTS.listUsers]: PrincipalRpcSchema,
   [AUTH_SUBJECTS.tenantLimits]: TenantLimitsRpcSchema,
   [AUTH_SUBJECTS.updateTenantLimits]: UpdateTenantLimitsRpcSchema,
 } as const;

@@ -14,9 +14,10 @@ import { SourcesController } from './sources/sources.controller';
 import { SourcesService } from './sources/sources.service';
 import { TenantController } from './tenant/tenant.controller';
 import { TenantLimitsService } from './tenant/tenant-limits.service';
+import { UsersController } from './users/users.controller';
 
 @Module({
-  controllers: [HealthController, AuthController, ApiKeysController, CredentialsController, AuditController, TenantController, SourcesController, QueryController],
+  controllers: [HealthController, AuthController, ApiKeysController, CredentialsController, AuditController, TenantController, UsersController, SourcesController, QueryController],
   providers: [
     GatewayRedisProvider,
     GatewayDependencies,

@@ -60,6 +60,32 @@ export class IdentityService {
     }
   }
 
+  /** A tenant admin adds a user to their own tenant. */
+  async createUser(rpc: AuthRequest<typeof AUTH_SUBJECTS.createUser>): Promise<UserView> {
+    const { principal, request } = rpc;
+    if (principal.role !== 'admin' || !principal.scopes.includes('admin')) throw new RpcError(403, 'forbidden', 'only tenant admins may add users');
+    const problems = validatePassword(request.password);
+    if (problems.length) throw new RpcError(400, 'weak_password', problems.map((p) => p.message).join('; '));
+    if (await findLoginByEmail(this.orm, request.email)) throw new RpcError(409, 'email_taken', 'an account with this email already exists');
+    const passwordHash = await hashPassword(request.password);
+    try {
+      const user = await withTenant(this.orm, principal.tenant_id, async (em) =>
+        em.create(User, { tenant: principal.tenant_id, email: request.email, name: request.name, passwordHash, role: request.role }),
+      );
+      await this.audit.record({ tenantId: principal.tenant_id, userId: principal.user_id, action: 'user.create', outcome: 'success', target: user.id, details: { role: user.role }, ...client(rpc.client) });
+      return toUserView(user);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new RpcError(409, 'email_taken', 'an account with this email already exists');
+      throw error;
+    }
+  }
+
+  async listUsers(principal: Principal): Promise<UserView[]> {
+    if (principal.role !== 'admin' || !principal.scopes.includes('admin')) throw new RpcError(403, 'forbidden', 'only tenant admins may list users');
+    const users = await withTenant(this.orm, principal.tenant_id, (em) => em.find(User, {}, { orderBy: { createdAt: 'asc' } }));
+    return users.map(toUserView);
+  }
+
   async login(request: AuthRequest<typeof AUTH_SUBJECTS.login>): Promise<{ token: string; expires_at: string; user: UserView }> {
     const found = await findLoginByEmail(this.orm, request.email);
     if (!found) {

@@ -58,6 +58,8 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
         return { recorded: true };
       },
       [AUTH_SUBJECTS.listAudit]: (r) => this.audit.list(r),
+      [AUTH_SUBJECTS.createUser]: (r) => this.identity.createUser(r),
+      [AUTH_SUBJECTS.listUsers]: (r) => this.identity.listUsers(r.principal),
       [AUTH_SUBJECTS.tenantLimits]: (r) => this.tenants.limits(r.tenant_id),
       [AUTH_SUBJECTS.updateTenantLimits]: (r) => this.tenants.updateLimits(r),
     };
