@@ -47,6 +47,7 @@ export type Principal = z.infer<typeof PrincipalSchema>;
 
 /** Where a request came from, for the audit log. */
 export const ClientInfoSchema = z.object({ ip: z.string().max(64).optional(), user_agent: z.string().max(512).optional() });
+export type ClientDetails = z.infer<typeof ClientInfoSchema>;
 
 export const UserViewSchema = z.object({
   id: z.string().uuid(),

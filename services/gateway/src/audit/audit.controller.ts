@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { AuditEntryView, AUTH_SUBJECTS, Principal } from '@mosaic/contracts';
+import { AuditEntryView, AUTH_SUBJECTS, ClientDetails, Principal } from '@mosaic/contracts';
 import { RpcClient } from '@mosaic/messaging';
 import { ApiError } from '@mosaic/runtime';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
@@ -13,7 +13,7 @@ export class AuditController {
   @Get()
   list(
     @CurrentPrincipal() principal: Principal,
-    @ClientInfo() client: { ip?: string; user_agent?: string },
+    @ClientInfo() client: ClientDetails,
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ) {

@@ -1,14 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { serialize } from 'cookie';
 import type { FastifyReply } from 'fastify';
-import { AUTH_SUBJECTS, LoginRequestSchema, Principal, SESSION_COOKIE, SignupRequestSchema, UserView } from '@mosaic/contracts';
+import { AUTH_SUBJECTS, ClientDetails, LoginRequestSchema, Principal, SESSION_COOKIE, SignupRequestSchema, UserView } from '@mosaic/contracts';
 import { RpcClient } from '@mosaic/messaging';
 import { CONFIG } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { parseBody } from '../validation';
 import { ClientInfo, CurrentPrincipal, Public } from './auth.decorators';
 
-type Client = { ip?: string; user_agent?: string };
 
 /** Sessions (seed §10.1): sign-up, login (HTTP-only cookie or bearer), logout, me. */
 @Controller('auth')
@@ -21,7 +20,7 @@ export class AuthController {
   @Public()
   @Post('signup')
   @HttpCode(201)
-  async signup(@Body() body: unknown, @ClientInfo() client: Client) {
+  async signup(@Body() body: unknown, @ClientInfo() client: ClientDetails) {
     const request = parseBody(SignupRequestSchema, body);
     const user = await this.rpc.call<UserView>(AUTH_SUBJECTS.signup, { ...request, client });
     return { message: 'Account created', user };
@@ -30,7 +29,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @ClientInfo() client: Client, @Res({ passthrough: true }) reply: FastifyReply) {
+  async login(@Body() body: unknown, @ClientInfo() client: ClientDetails, @Res({ passthrough: true }) reply: FastifyReply) {
     const request = parseBody(LoginRequestSchema, body);
     const session = await this.rpc.call<{ token: string; expires_at: string; user: UserView }>(AUTH_SUBJECTS.login, { ...request, client });
     const maxAge = Math.max(0, Math.floor((Date.parse(session.expires_at) - Date.now()) / 1000));
@@ -40,14 +39,14 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(200)
-  async logout(@CurrentPrincipal() principal: Principal, @ClientInfo() client: Client, @Res({ passthrough: true }) reply: FastifyReply) {
+  async logout(@CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.rpc.call<{ message: string }>(AUTH_SUBJECTS.logout, { principal, client });
     reply.header('Set-Cookie', this.cookie('', 0));
     return result;
   }
 
   @Get('me')
-  me(@CurrentPrincipal() principal: Principal, @ClientInfo() client: Client): Promise<UserView> {
+  me(@CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails): Promise<UserView> {
     return this.rpc.call<UserView>(AUTH_SUBJECTS.me, { principal, client });
   }
 

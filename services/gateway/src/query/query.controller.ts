@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { MultiSourceResponse, Principal } from '@mosaic/contracts';
+import { ClientDetails, MultiSourceResponse, Principal } from '@mosaic/contracts';
 import { MosaicMetrics } from '@mosaic/observability';
 import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
@@ -22,7 +22,7 @@ export class QueryController {
   async query(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-    @ClientInfo() client: { ip?: string; user_agent?: string },
+    @ClientInfo() client: ClientDetails,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MultiSourceResponse> {
     const parsed = this.queries.parse(body);
@@ -44,7 +44,7 @@ export class QueryController {
   async stream(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-    @ClientInfo() client: { ip?: string; user_agent?: string },
+    @ClientInfo() client: ClientDetails,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const parsed = this.queries.parse(body);

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  AgentEventV1,
-  AgentQueryRequest,
-  AgentQueryRequestSchema,
-  AUTH_SUBJECTS,
-  Principal,
-  QUERY_REQUESTED_V1,
-} from '@mosaic/contracts';
+import { AgentEventV1, AgentQueryRequest, AgentQueryRequestSchema, AUTH_SUBJECTS, ClientDetails, Principal, QUERY_REQUESTED_V1 } from '@mosaic/contracts';
 import { JetStreamPublisher, QueryEventsReader, RpcClient, SequencedEvent } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
 import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
@@ -42,7 +35,7 @@ export class QueryService {
   }
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
-  async submit(request: AgentQueryRequest, principal: Principal, client: { ip?: string; user_agent?: string } = {}): Promise<AcceptedQuery> {
+  async submit(request: AgentQueryRequest, principal: Principal, client: ClientDetails = {}): Promise<AcceptedQuery> {
     const available = this.sources.enabledIds();
     if (available.length === 0) throw new ApiError(503, 'no_sources', 'no sources are enabled in this deployment');
     const queryId = randomUUID();

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { AUTH_SUBJECTS, CredentialStatus, Principal, SourceInfo } from '@mosaic/contracts';
+import { AUTH_SUBJECTS, ClientDetails, CredentialStatus, Principal, SourceInfo } from '@mosaic/contracts';
 import { RpcClient } from '@mosaic/messaging';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { SourcesService } from './sources.service';
@@ -13,7 +13,7 @@ export class SourcesController {
   ) {}
 
   @Get('sources')
-  async list(@CurrentPrincipal() principal: Principal, @ClientInfo() client: { ip?: string; user_agent?: string }): Promise<SourceInfo[]> {
+  async list(@CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails): Promise<SourceInfo[]> {
     const stored = await this.rpc.call<CredentialStatus[]>(AUTH_SUBJECTS.listCredentials, { principal, client });
     return this.sources.list(new Set(stored.map((s) => s.datasource)));
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { AUTH_SUBJECTS, Principal, TenantLimits, UpdateTenantLimitsRequestSchema } from '@mosaic/contracts';
+import { AUTH_SUBJECTS, ClientDetails, Principal, TenantLimits, UpdateTenantLimitsRequestSchema } from '@mosaic/contracts';
 import { RpcClient } from '@mosaic/messaging';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { parseBody } from '../validation';
@@ -20,7 +20,7 @@ export class TenantController {
   }
 
   @Patch('limits')
-  async update(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @ClientInfo() client: { ip?: string; user_agent?: string }) {
+  async update(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails) {
     const request = parseBody(UpdateTenantLimitsRequestSchema, body);
     const updated = await this.rpc.call<TenantLimits>(AUTH_SUBJECTS.updateTenantLimits, { principal, client, request });
     this.limits.forget(principal.tenant_id);
