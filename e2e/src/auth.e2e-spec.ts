@@ -43,6 +43,8 @@ describe('identity (end to end)', () => {
     expect(cookie).toMatch(/^access_token=[^;]+/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/; Secure/i); // outside development
+
     const { token } = (await login.json()) as { token: string };
 
     const byCookie = await request('GET', '/api/auth/me', { cookie: cookie.split(';')[0]! });

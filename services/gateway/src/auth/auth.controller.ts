@@ -54,7 +54,7 @@ export class AuthController {
     return serialize(SESSION_COOKIE, value, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: this.config.NODE_ENV === 'production',
+      secure: this.config.NODE_ENV !== 'development',
       path: '/',
       maxAge,
     });
