@@ -50,6 +50,9 @@ describe('credential vault (end to end)', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     }
     expect(await (await request('GET', '/api/credentials/postgres/status', user)).json()).toMatchObject({ configured: false });
+
+    const catalog = (await (await request('GET', '/api/datasources', user)).json()) as Array<{ id: string; enabled: boolean; credential_fields: Array<{ name: string; env_var: string; required: boolean }> }>;
+    expect(catalog.find((d) => d.id === 'postgres')).toMatchObject({ enabled: true, credential_fields: [{ name: 'url', env_var: 'POSTGRES_URL', required: true }] });
   });
 
   it('should use the asking user\'s own credentials, keep them out of every response and log, and fall back once deleted', async () => {

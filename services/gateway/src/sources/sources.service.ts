@@ -20,6 +20,20 @@ export class SourcesService {
     });
   }
 
+  /** The catalog with what a client needs to ask for credentials (`GET /api/datasources`). */
+  datasources(userConfigured: ReadonlySet<string> = new Set()) {
+    return this.list(userConfigured).map((info) => ({
+      ...info,
+      credential_fields: (getConnector(info.id)?.credentialFields ?? []).map((f) => ({
+        name: f.name,
+        label: f.label,
+        type: f.type,
+        required: f.required,
+        env_var: f.envVar,
+      })),
+    }));
+  }
+
   enabledIds(): string[] {
     return this.config.MOSAIC_SOURCES.filter((id) => getConnector(id));
   }
