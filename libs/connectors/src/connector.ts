@@ -1,6 +1,7 @@
 import { SourceItem } from '@mosaic/contracts';
 import { SourceDescriptor } from '@mosaic/llm';
 import { McpLaunchSpec, ToolOutcome } from './mcp/mcp-session';
+import { ParameterInjection } from './parameter-injection';
 
 export interface ConnectorMetadata {
   id: string;
@@ -49,6 +50,8 @@ export interface ConnectorDefinition {
   keywords: readonly string[];
   credentialFields: readonly CredentialField[];
   directRouting: readonly DirectRoutingPattern[];
+  /** Context filled into tool arguments the caller left out (user email, default project, time window). */
+  injections?: readonly ParameterInjection[];
   /** Builds the MCP launch spec from the values of the credential fields. */
   launch(credentials: Readonly<Record<string, string>>): McpLaunchSpec;
   localStrategy: LocalStrategy;

@@ -6,3 +6,4 @@ export { filesConnector, markdownSections, splitMultipleFiles } from './files/fi
 export { postgresConnector, parseSearchRows } from './postgres/postgres.connector';
 export { echoConnector } from './echo/echo.connector';
 export * from './postgres';
+export * from './parameter-injection';
