@@ -22,8 +22,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: Object.fromEntries(
-    libs.map((lib) => [`^@mosaic/${lib}$`, path.join(root, 'libs', lib, 'src', 'index.ts')]),
-  ),
+  moduleNameMapper: {
+    ...Object.fromEntries(libs.map((lib) => [`^@mosaic/${lib}$`, path.join(root, 'libs', lib, 'src', 'index.ts')])),
+    '^@mosaic/connectors/testing$': path.join(root, 'libs', 'connectors', 'src', 'testing.ts'),
+  },
   testMatch: ['**/?(*.)+(spec|integration-spec|e2e-spec).ts'],
 };

@@ -471,6 +471,8 @@ async function main(): Promise<void> {
         // The benchmark measures the pipeline, not the per-key rate limit.
         RATE_LIMIT_PER_MINUTE: '100000000',
         RATE_LIMIT_PER_HOUR: '100000000',
+        // Every request asks the same question: with the result cache on, the platform would skip the MCP call it is compared on.
+        CONNECTOR_CACHE: 'off',
         ...(settings.workerConcurrency ? { WORKER_CONCURRENCY: String(settings.workerConcurrency) } : {}),
       },
     });

@@ -1,12 +1,20 @@
 import { ConnectorDefinition } from './connector';
 import { echoConnector } from './echo/echo.connector';
 import { filesConnector } from './files/files.connector';
+import { githubConnector } from './github/github.connector';
+import { jiraConnector } from './jira/jira.connector';
 import { postgresConnector } from './postgres/postgres.connector';
+import { shopifyConnector } from './shopify/shopify.connector';
+import { slackConnector } from './slack/slack.connector';
 
 /** Every connector this build knows. Deployments enable a subset (MOSAIC_SOURCES). */
 export const CONNECTORS: Readonly<Record<string, ConnectorDefinition>> = {
   files: filesConnector,
   postgres: postgresConnector,
+  github: githubConnector,
+  slack: slackConnector,
+  jira: jiraConnector,
+  shopify: shopifyConnector,
   echo: echoConnector,
 };
 

@@ -7,6 +7,10 @@ import { AgentPlanSchema, MultiSourceResponseSchema, PlannedSourceSchema, Source
  */
 const base = { query_id: z.string().uuid(), ts: z.number().int().positive() };
 
+/** A connector circuit breaker's state (per connector and credential set). */
+export const BreakerStateSchema = z.enum(['closed', 'half_open', 'open']);
+export type BreakerState = z.infer<typeof BreakerStateSchema>;
+
 export const AgentEventV1Schema = z.discriminatedUnion('event_type', [
   z.object({ ...base, event_type: z.literal('planning') }),
   z.object({
@@ -29,6 +33,8 @@ export const AgentEventV1Schema = z.discriminatedUnion('event_type', [
     tool: z.string(),
     success: z.boolean(),
     duration_ms: z.number().nonnegative(),
+    /** True when the result came from the worker's cache instead of the server (absent otherwise). */
+    cached: z.boolean().optional(),
   }),
   z.object({
     ...base,
@@ -38,6 +44,8 @@ export const AgentEventV1Schema = z.discriminatedUnion('event_type', [
     error: z.string().optional(),
     items: z.number().int().nonnegative(),
     duration_ms: z.number().nonnegative(),
+    /** The source's circuit breaker after the task: `open` means later tasks fail fast until a probe succeeds. */
+    breaker: BreakerStateSchema.optional(),
   }),
   z.object({ ...base, event_type: z.literal('synthesizing') }),
   z.object({ ...base, event_type: z.literal('synthesis_chunk'), chunk: z.string() }),

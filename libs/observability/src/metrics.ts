@@ -39,6 +39,27 @@ export class MosaicMetrics {
     registers: [this.registry],
   });
 
+  readonly breakerState = new Gauge({
+    name: 'mosaic_breaker_state',
+    help: "Worst circuit breaker state among the connector's credential sets: 0 closed, 1 half-open, 2 open",
+    labelNames: ['connector'] as const,
+    registers: [this.registry],
+  });
+
+  readonly breakerTransitions = new Counter({
+    name: 'mosaic_breaker_transitions_total',
+    help: 'Circuit breaker state changes by connector and the state entered',
+    labelNames: ['connector', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectorCacheRequests = new Counter({
+    name: 'mosaic_connector_cache_requests_total',
+    help: 'Connector cache look-ups by connector, cache (tools, result, schema) and outcome (hit, miss, error: cache unavailable)',
+    labelNames: ['connector', 'cache', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly queryDuration = new Histogram({
     name: 'mosaic_query_duration_seconds',
     help: 'End-to-end query duration as seen by the synthesizer, by outcome',

@@ -1,9 +1,21 @@
 import { Module } from '@nestjs/common';
+import { Logger, MosaicMetrics } from '@mosaic/observability';
+import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
+import { WorkerConfig } from './config';
 import { SourceTaskHandler } from './tasks/source-task.handler';
 import { SourceTaskService } from './tasks/source-task.service';
+import { ToolCacheRepository } from './tasks/tool-cache.repository';
 
 @Module({
   controllers: [SourceTaskHandler],
-  providers: [SourceTaskService],
+  providers: [
+    SourceTaskService,
+    {
+      provide: ToolCacheRepository,
+      useFactory: (config: WorkerConfig, logger: Logger, metrics: MosaicMetrics) =>
+        ToolCacheRepository.connect(config.CONNECTOR_CACHE === 'on' ? config.REDIS_URL : undefined, config.CONNECTOR, logger, metrics),
+      inject: [CONFIG, LOGGER, METRICS],
+    },
+  ],
 })
 export class WorkerModule {}

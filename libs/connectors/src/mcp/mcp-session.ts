@@ -64,9 +64,9 @@ export class McpSession {
     return this.closed;
   }
 
-  async listTools(): Promise<Tool[]> {
+  async listTools(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Tool[]> {
     this.lastUsedAt = Date.now();
-    this.toolList ??= (await this.client.listTools()).tools;
+    this.toolList ??= (await this.client.listTools(undefined, { timeout: options?.timeoutMs, signal: options?.signal })).tools;
     return this.toolList;
   }
 

@@ -61,7 +61,7 @@ export async function mosaicLaunches(settings: MosaicStackSettings): Promise<Ser
       launches.push({
         name: `worker-${source}-${i}`,
         entry: entry('connector-worker'),
-        env: { ...env, ...natsEnvFor(nats, 'worker'), ...settings.connectorEnv[source], CONNECTOR: source },
+        env: { ...env, ...natsEnvFor(nats, 'worker'), ...settings.connectorEnv[source], CONNECTOR: source, REDIS_URL: settings.redisUrl },
         port: await freePort(),
         readyPath: '/health/ready',
       });

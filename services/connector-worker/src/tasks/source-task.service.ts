@@ -1,12 +1,25 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AUTH_SUBJECTS, SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
 import {
+  annotationsAllowCaching,
+  BREAKER_STATE_VALUE,
+  BreakerRegistry,
+  cacheableOutcome,
+  CacheKeyParts,
+  cacheKeys,
+  cacheRuleFor,
+  cacheScope,
+  CallTimeoutError,
+  CircuitOpenError,
   ConnectorDefinition,
+  credentialSetHash,
   credentialsFromEnv,
   getConnector,
+  injectParameters,
   McpSessionPool,
   missingCredentials,
+  ToolCacheRule,
+  ToolCallBreaker,
   ToolCaller,
   ToolOutcome,
 } from '@mosaic/connectors';
@@ -14,12 +27,14 @@ import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher, RpcC
 import { Logger, MosaicMetrics, SpanKind, withSpan } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { WorkerConfig } from '../config';
+import { ToolCacheRepository } from './tool-cache.repository';
 
 /**
- * Answers one source's share of a query: calls the connector's MCP tools (each with a
- * timeout bounded by the query deadline), reports progress as events, and publishes
- * exactly one result. Redelivered tasks republish under the same message ids, so the
- * stream drops the duplicates.
+ * Answers one source's share of a query: calls the connector's MCP tools (each through the
+ * circuit breaker of its credential set, with a timeout that aborts the call, bounded by the
+ * query deadline; results served from the cache when the policy allows), reports progress as
+ * events, and publishes exactly one result. Redelivered tasks republish under the same message
+ * ids, so the stream drops the duplicates.
  */
 @Injectable()
 export class SourceTaskService implements OnApplicationShutdown {
@@ -27,6 +42,7 @@ export class SourceTaskService implements OnApplicationShutdown {
   /** Deployment credentials from the environment: used when the asking user stored none. */
   private readonly deploymentCredentials: Record<string, string>;
   private readonly pool: McpSessionPool;
+  private readonly breakers: BreakerRegistry;
 
   constructor(
     @Inject(CONFIG) private readonly config: WorkerConfig,
@@ -35,10 +51,28 @@ export class SourceTaskService implements OnApplicationShutdown {
     private readonly publisher: JetStreamPublisher,
     private readonly events: QueryEventsPublisher,
     private readonly rpc: RpcClient,
+    private readonly cache: ToolCacheRepository,
   ) {
     this.connector = getConnector(config.CONNECTOR)!;
     this.deploymentCredentials = credentialsFromEnv(this.connector, process.env);
     this.pool = new McpSessionPool(config.MCP_IDLE_TIMEOUT_MS);
+    this.breakers = new BreakerRegistry(
+      {
+        timeoutMs: config.BREAKER_TIMEOUT_MS,
+        errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
+        volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+        resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
+        rollingWindowMs: config.BREAKER_ROLLING_WINDOW_MS,
+        idleMs: config.MCP_IDLE_TIMEOUT_MS,
+      },
+      (connector, state, worst) => {
+        // Labels name the connector only: which credential set tripped is never exported.
+        this.metrics.breakerTransitions.inc({ connector, state });
+        this.metrics.breakerState.set({ connector }, BREAKER_STATE_VALUE[worst]);
+        this.logger[state === 'closed' ? 'info' : 'warn']({ connector, state }, 'circuit breaker changed state');
+      },
+    );
+    this.metrics.breakerState.set({ connector: this.connector.metadata.id }, BREAKER_STATE_VALUE.closed);
   }
 
   async run(task: SourceTaskV1): Promise<HandlerOutcome> {
@@ -56,11 +90,16 @@ export class SourceTaskService implements OnApplicationShutdown {
     const deadline = new AbortController();
     const deadlineTimer = setTimeout(() => deadline.abort(), task.deadline - Date.now());
     let result: SourceResult;
+    let breaker: ToolCallBreaker | undefined;
     try {
       const credentials = await this.credentialsFor(task);
       const missing = missingCredentials(this.connector, credentials);
       if (missing.length) throw new Error(`${source} is not configured (missing ${missing.join(', ')})`);
-      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials);
+      const credentialHash = credentialSetHash(credentials);
+      breaker = this.breakers.get(source, credentialHash);
+      // Fail fast, before any tool call (cached ones included): the server is known to be down.
+      if (breaker.state === 'open') throw new CircuitOpenError(source);
+      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, credentialHash, breaker);
       const answer = await this.connector.localStrategy(task.query, call, credentials);
       result = { source, success: true, summary: answer.summary, items: answer.items, tool_calls: toolCalls, duration_ms: Date.now() - started };
     } catch (error) {
@@ -82,6 +121,7 @@ export class SourceTaskService implements OnApplicationShutdown {
         ...(result.error ? { error: result.error } : {}),
         items: result.items.length,
         duration_ms: result.duration_ms,
+        ...(breaker ? { breaker: breaker.state } : {}),
       },
       `source_complete:${source}`,
     );
@@ -109,31 +149,49 @@ export class SourceTaskService implements OnApplicationShutdown {
     }
   }
 
-  private toolCaller(task: SourceTaskV1, records: ToolCallRecord[], deadline: AbortSignal, credentials: Record<string, string>): ToolCaller {
+  private toolCaller(
+    task: SourceTaskV1,
+    records: ToolCallRecord[],
+    deadline: AbortSignal,
+    credentials: Record<string, string>,
+    credentialHash: string,
+    breaker: ToolCallBreaker,
+  ): ToolCaller {
     const source = task.source;
     // One MCP session per credential set: users never share a session opened with someone else's secrets.
-    const sessionKey = `${source}:${createHash('sha256').update(JSON.stringify(Object.entries(credentials).sort())).digest('hex')}`;
+    const sessionKey = `${source}:${credentialHash}`;
+    const cacheParts: CacheKeyParts = { scope: cacheScope(task), connector: source, credentialHash };
     let sequence = 0;
-    return async (tool, args) => {
+    return async (tool, given) => {
       const n = sequence++;
+      // Context the strategy left out (default project or owner, the question's time window).
+      const args = injectParameters(this.connector.injections ?? [], tool, given, { query: task.query, credentials });
       await this.events.emit(task.query_id, { event_type: 'tool_start', source, tool }, `tool_start:${source}:${n}`);
       const started = Date.now();
+      const rule = cacheRuleFor(tool);
+      const cacheKey = rule.kind !== 'none' && this.cache.enabled ? cacheKeys.call(cacheParts, rule.kind, tool, args) : undefined;
       let outcome: ToolOutcome | undefined;
       let failure: Error | undefined;
+      let cached = false;
       try {
+        if (cacheKey && rule.kind !== 'none') {
+          outcome = await this.cache.getOutcome(cacheKey, rule.kind);
+          if (outcome) {
+            cached = true;
+            return outcome;
+          }
+        }
         outcome = await withSpan(`mcp ${source}.${tool}`, SpanKind.CLIENT, { 'mcp.connector': source, 'mcp.tool': tool }, () =>
-          MosaicMetrics.time(
-            this.metrics.connectorCallDuration,
-            { connector: source, tool },
-            async () => {
-              deadline.throwIfAborted();
+          this.timed(source, tool, () => {
+            deadline.throwIfAborted();
+            return breaker.call(`${source}.${tool}`, async (signal) => {
               const session = await this.pool.get(sessionKey, this.connector.launch(credentials));
               const timeoutMs = Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now()));
-              return session.callTool(tool, args, { timeoutMs, signal: deadline });
-            },
-            (o) => (o.ok ? 'success' : 'tool_error'),
-          ),
+              return session.callTool(tool, args, { timeoutMs, signal: AbortSignal.any([deadline, signal]) });
+            });
+          }),
         );
+        if (cacheKey) await this.remember(cacheKey, rule, tool, outcome, cacheParts, sessionKey, credentials, deadline);
         return outcome;
       } catch (error) {
         failure = error as Error;
@@ -148,12 +206,60 @@ export class SourceTaskService implements OnApplicationShutdown {
           duration_ms: duration,
           ...(success ? {} : { error: failure?.message ?? outcome?.text.slice(0, 500) ?? 'failed' }),
         });
-        await this.events.emit(task.query_id, { event_type: 'tool_end', source, tool, success, duration_ms: duration }, `tool_end:${source}:${n}`);
+        await this.events.emit(
+          task.query_id,
+          { event_type: 'tool_end', source, tool, success, duration_ms: duration, ...(cached ? { cached: true } : {}) },
+          `tool_end:${source}:${n}`,
+        );
       }
     };
   }
 
+  /** Times one call into the call-duration histogram, with an outcome an SRE can filter by. */
+  private async timed(connector: string, tool: string, fn: () => Promise<ToolOutcome>): Promise<ToolOutcome> {
+    const end = this.metrics.connectorCallDuration.startTimer({ connector, tool });
+    try {
+      const outcome = await fn();
+      end({ outcome: outcome.ok ? 'success' : 'tool_error' });
+      return outcome;
+    } catch (error) {
+      end({ outcome: error instanceof CircuitOpenError ? 'circuit_open' : error instanceof CallTimeoutError ? 'timeout' : 'error' });
+      throw error;
+    }
+  }
+
+  /**
+   * Caches a successful result when its size allows and the server does not mark the tool as
+   * writing (annotations from the tool list, itself cached for 300 s). Failures only cost the cache.
+   */
+  private async remember(
+    key: string,
+    rule: ToolCacheRule,
+    tool: string,
+    outcome: ToolOutcome,
+    parts: CacheKeyParts,
+    sessionKey: string,
+    credentials: Record<string, string>,
+    deadline: AbortSignal,
+  ): Promise<void> {
+    const json = cacheableOutcome(outcome);
+    if (!json) return;
+    try {
+      const tools = await this.cache.toolList(parts, async () => {
+        const session = await this.pool.get(sessionKey, this.connector.launch(credentials));
+        return session.listTools({ timeoutMs: this.config.TOOL_CALL_TIMEOUT_MS, signal: deadline });
+      });
+      if (!annotationsAllowCaching(tools, tool)) return;
+    } catch (error) {
+      this.logger.debug({ connector: parts.connector, tool, err: error }, 'tool list unavailable: result not cached');
+      return;
+    }
+    await this.cache.putOutcome(key, json, rule.ttlSeconds);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.breakers.shutdown();
     await this.pool.closeAll();
+    await this.cache.close();
   }
 }

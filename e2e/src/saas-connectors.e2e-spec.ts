@@ -1,0 +1,103 @@
+import { MultiSourceResponse } from '@mosaic/contracts';
+import {
+  FAKE_GITHUB_TOKEN,
+  FAKE_JIRA_EMAIL,
+  FAKE_JIRA_TOKEN,
+  FakeGithub,
+  FakeJiraServer,
+  FakeShopify,
+  FakeSlack,
+  startFakeGithub,
+  startFakeShopify,
+} from '@mosaic/connectors/testing';
+import { startTestStack, TestStack, TestUser } from './support/test-stack';
+
+jest.setTimeout(60_000);
+
+/**
+ * SaaS connectors through the whole platform: the user's own credentials from the vault,
+ * the worker's MCP server calling a local fake that speaks the real API's wire format.
+ */
+describe('SaaS connectors (end to end)', () => {
+  let sut: TestStack;
+  let jira: FakeJiraServer;
+  let shopify: FakeShopify;
+  let slack: FakeSlack;
+  let github: FakeGithub;
+  const shopifyToken = 'shpat_e2e_0123456789abcdef';
+  const slackBotToken = 'xoxb-e2e-0000-bot';
+
+  beforeAll(async () => {
+    jira = await FakeJiraServer.start();
+    shopify = await startFakeShopify({ accessToken: shopifyToken });
+    slack = await FakeSlack.start({ botToken: slackBotToken, userToken: 'xoxp-e2e-0000-user' });
+    github = await startFakeGithub();
+    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+  });
+
+  afterAll(async () => {
+    await sut?.stop();
+    await jira?.close();
+    await shopify?.close();
+    await slack?.close();
+    await github?.close();
+  });
+
+  const post = (user: TestUser, path: string, body: unknown) =>
+    fetch(`${sut.url}${path}`, { method: 'POST', headers: { ...user.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const ask = async (user: TestUser, query: string, sources: string[]) => (await (await post(user, '/api/agent/query', { query, sources })).json()) as MultiSourceResponse;
+
+  it('should answer from Jira with the asking user\'s credentials and cite the issue by its browse URL', async () => {
+    const user = await sut.newUser('jira');
+    expect((await post(user, '/api/credentials', { datasource: 'jira', credentials: { url: jira.url, email: FAKE_JIRA_EMAIL, api_token: FAKE_JIRA_TOKEN } })).status).toBe(201);
+    const result = await ask(user, 'Which Jira tickets mention the Acme checkout outage?', ['jira']);
+    expect(result.successful_sources).toEqual(['jira']);
+    const citation = result.citations.find((c) => c.item === 'NW-101');
+    expect(citation).toMatchObject({ source: 'jira', url: `${jira.url}/browse/NW-101` });
+    expect(result.response).toContain('[1]');
+  });
+
+  it('should report a source the user has no credentials for, and rejected credentials, as failed', async () => {
+    const stranger = await sut.newUser('no-jira');
+    const missing = await ask(stranger, 'Which Jira tickets mention the Acme checkout outage?', ['jira']);
+    expect(missing.failed_sources).toEqual(['jira']);
+    expect(missing.source_results[0]!.error).toMatch(/jira is not configured/);
+
+    await post(stranger, '/api/credentials', { datasource: 'jira', credentials: { url: jira.url, email: FAKE_JIRA_EMAIL, api_token: 'wrong-token' } });
+    const rejected = await ask(stranger, 'Which Jira tickets mention the Acme checkout outage?', ['jira']);
+    expect(rejected.failed_sources).toEqual(['jira']);
+    expect(rejected.source_results[0]!.error).toMatch(/credentials rejected for jira/);
+    expect(JSON.stringify(rejected)).not.toContain('wrong-token');
+  });
+
+  it('should answer from Shopify and Jira together, each with its own user credentials', async () => {
+    const user = await sut.newUser('both');
+    await post(user, '/api/credentials', { datasource: 'jira', credentials: { url: jira.url, email: FAKE_JIRA_EMAIL, api_token: FAKE_JIRA_TOKEN } });
+    await post(user, '/api/credentials', { datasource: 'shopify', credentials: { shop_url: shopify.url, access_token: shopifyToken } });
+    const result = await ask(user, 'Which shopify orders were refunded, and is there a jira ticket about the refund bug?', ['jira', 'shopify']);
+    expect(result.successful_sources.sort()).toEqual(['jira', 'shopify']);
+    expect(new Set(result.citations.map((c) => c.source))).toEqual(new Set(['jira', 'shopify']));
+    expect(JSON.stringify(result)).not.toContain(shopifyToken);
+  });
+
+  it('should answer from Slack with the user\'s bot token and cite the message by its permalink', async () => {
+    const user = await sut.newUser('slack');
+    expect((await post(user, '/api/credentials', { datasource: 'slack', credentials: { bot_token: slackBotToken, api_url: slack.url } })).status).toBe(201);
+    const result = await ask(user, 'What did people say on Slack about the Acme checkout outage?', ['slack']);
+    expect(result.successful_sources).toEqual(['slack']);
+    expect(result.citations.length).toBeGreaterThan(0);
+    expect(result.citations[0]!.url).toMatch(/^https:\/\/[a-z0-9-]+\.slack\.com\/archives\//);
+    expect(JSON.stringify(result)).not.toContain(slackBotToken);
+  });
+
+  it('should answer from GitHub which pull requests await review, citing each by its html_url', async () => {
+    const user = await sut.newUser('github');
+    const saved = await post(user, '/api/credentials', { datasource: 'github', credentials: { token: FAKE_GITHUB_TOKEN, api_url: github.url, default_owner: 'northwind' } });
+    expect(saved.status).toBe(201);
+    const result = await ask(user, 'Which pull requests are waiting for review?', ['github']);
+    expect(result.successful_sources).toEqual(['github']);
+    expect(result.citations.map((c) => c.item)).toEqual(expect.arrayContaining(['northwind/web#110']));
+    expect(result.citations.every((c) => c.url?.startsWith('https://') || c.url?.startsWith('http://'))).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(FAKE_GITHUB_TOKEN);
+  });
+});

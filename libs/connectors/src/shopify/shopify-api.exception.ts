@@ -1,0 +1,34 @@
+/** Why a Shopify Admin API call (or a Shopify MCP tool call) failed. Returned to MCP clients; never renamed in place. */
+export enum ShopifyApiErrorCode {
+  /** 401 or 403: the access token is invalid, revoked, or lacks the read scope. */
+  CredentialsRejected = 'credentials_rejected',
+  /** 429 with a Retry-After longer than we wait, or a second 429 after waiting once. */
+  RateLimited = 'rate_limited',
+  NotFound = 'not_found',
+  /** Any other 4xx (a bad filter, an invalid page_info). */
+  InvalidRequest = 'invalid_request',
+  /** 5xx or a network failure, still failing after the bounded retries. */
+  Unavailable = 'unavailable',
+  Timeout = 'timeout',
+  Aborted = 'aborted',
+  /** Shopify answered with something that is not the documented shape. */
+  UnexpectedResponse = 'unexpected_response',
+}
+
+export class ShopifyApiException extends Error {
+  /** HTTP status of the last response, when there was one. */
+  readonly status?: number;
+  /** Seconds until Shopify accepts requests again (rate limits only). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    readonly code: ShopifyApiErrorCode,
+    message: string,
+    options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
+  ) {
+    super(message, { cause: options?.cause });
+    this.name = 'ShopifyApiException';
+    this.status = options?.status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}

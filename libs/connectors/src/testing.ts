@@ -1,0 +1,6 @@
+// Local fakes of the SaaS APIs our connectors call, speaking their real wire formats. For tests
+// only (imported as @mosaic/connectors/testing); nothing in production code imports this file.
+export * from './jira/testing/fake-jira.server';
+export * from './shopify/testing/fake-shopify.server';
+export * from './slack/testing/fake-slack.server';
+export * from './github/testing/fake-github.server';
