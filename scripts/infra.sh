@@ -204,7 +204,7 @@ nats_permissions() {
   case "$id" in
     admin) return 0 ;;
     gateway)
-      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "${js_base[@]}"
+      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "${js_base[@]}"
            "\$JS.API.CONSUMER.CREATE.$JS_EVENTS.>" "\$JS.API.CONSUMER.INFO.$JS_EVENTS.*"
            "\$JS.API.CONSUMER.DELETE.$JS_EVENTS.*" "\$JS.API.CONSUMER.MSG.NEXT.$JS_EVENTS.*") ;;
     auth)
@@ -220,6 +220,8 @@ nats_permissions() {
     worker)
       # Every connector's durable (connector-<id>) is on the tasks stream.
       pub=(mosaic.result.v1 "mosaic.events.v1.>" "$CREDENTIALS_SUBJECT" "${js_base[@]}")
+      # Credential checks (POST /api/datasources/{id}/test): request/reply, answered by a worker.
+      sub+=("mosaic.connector.v1.*.test")
       js_durable "$JS_TASKS" "*"
       deny_pub=()
       deny_sub=("mosaic.auth.v1.>") ;;
@@ -230,6 +232,7 @@ nats_permissions() {
     echo "        allow_responses: true"
     echo "        publish: { deny: [$(subjects "${deny_pub[@]}" ">")] }"
   else
+    [ "$id" != worker ] || echo "        allow_responses: true"
     echo "        publish: { allow: [$(subjects "${pub[@]}")]${deny_pub[*]:+, deny: [$(subjects "${deny_pub[@]}")]} }"
   fi
   echo "        subscribe: { allow: [$(subjects "${sub[@]}")], deny: [$(subjects "${deny_sub[@]}")] }"

@@ -50,6 +50,8 @@ export interface ConnectorDefinition {
   keywords: readonly string[];
   credentialFields: readonly CredentialField[];
   directRouting: readonly DirectRoutingPattern[];
+  /** One cheap real call that proves the credentials work (`POST /api/datasources/{id}/test`). */
+  probe?: { tool: string; args: Record<string, unknown> };
   /** Context filled into tool arguments the caller left out (user email, default project, time window). */
   injections?: readonly ParameterInjection[];
   /** Builds the MCP launch spec from the values of the credential fields. */

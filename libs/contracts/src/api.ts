@@ -33,3 +33,15 @@ export const SourceInfoSchema = z.object({
   configured: z.boolean(),
 });
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
+
+/** Request of `mosaic.connector.v1.<id>.test`, made by the gateway for the caller. */
+export const ConnectorTestRequestSchema = z.object({ tenant_id: z.string().uuid(), user_id: z.string().uuid() });
+/** Answer of `POST /api/datasources/{id}/test`. */
+export const ConnectorTestResultSchema = z.object({
+  datasource: z.string(),
+  ok: z.boolean(),
+  tool: z.string().optional(),
+  duration_ms: z.number().nonnegative(),
+  error: z.string().optional(),
+});
+export type ConnectorTestResult = z.infer<typeof ConnectorTestResultSchema>;

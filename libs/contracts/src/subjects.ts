@@ -70,3 +70,6 @@ export const CONSUMERS = {
   synthesizerResults: 'synthesizer-results',
   connectorWorker: (connector: string): string => `connector-${connector}`,
 } as const;
+
+/** Request/reply: check the caller's credentials for a connector with one cheap real call. */
+export const connectorTestSubject = (connector: string): string => `mosaic.connector.v1.${connector}.test`;

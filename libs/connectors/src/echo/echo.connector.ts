@@ -14,6 +14,7 @@ export const echoConnector: ConnectorDefinition = {
     icon: 'activity',
   },
   keywords: ['echo', 'ping', 'diagnostic', 'benchmark'],
+  probe: { tool: 'echo', args: { message: 'ping' } },
   credentialFields: [],
   directRouting: [
     { keywords: ['hang', 'stuck'], tool: 'sleep', args: { ms: 600_000 } },

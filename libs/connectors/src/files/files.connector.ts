@@ -20,6 +20,7 @@ export const filesConnector: ConnectorDefinition = {
     'how', 'steps', 'escalation', 'escalate', 'outage', 'incident', 'sla', 'retention', 'onboarding', 'rollback',
     'failover', 'security', 'on-call', 'oncall', 'rule', 'say', 'handle',
   ],
+  probe: { tool: 'list_allowed_directories', args: {} },
   credentialFields: [{ name: 'root', label: 'Folder', type: 'text', required: true, envVar: 'FILES_ROOT' }],
   directRouting: [
     { keywords: ['list files', 'directory', 'folder'], tool: 'directory_tree' },

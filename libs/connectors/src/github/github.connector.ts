@@ -35,6 +35,7 @@ export const githubConnector: ConnectorDefinition = {
     { tool: 'list_commits', param: 'since', from: { kind: 'window_start' } },
     { tool: 'list_commits', param: 'until', from: { kind: 'window_end' } },
   ],
+  probe: { tool: 'list_repositories', args: { max_items: 1 } },
   credentialFields: [
     { name: 'token', label: 'Personal access token', type: 'password', required: true, envVar: 'GITHUB_TOKEN' },
     { name: 'api_url', label: 'API URL (GitHub Enterprise Server)', type: 'url', required: false, envVar: 'GITHUB_API_URL' },

@@ -27,6 +27,7 @@ export const jiraConnector: ConnectorDefinition = {
     'jira', 'ticket', 'issue', 'bug', 'sprint', 'epic', 'story', 'backlog', 'assigned', 'assignee', 'project',
     'blocker', 'blocked', 'task', 'subtask', 'kanban', 'board', 'release', 'regression', 'triage', 'jql',
   ],
+  probe: { tool: 'list_projects', args: { max_items: 1 } },
   credentialFields: [
     { name: 'url', label: 'Jira site URL (https://<site>.atlassian.net)', type: 'url', required: true, envVar: 'JIRA_URL' },
     { name: 'email', label: 'Atlassian account email', type: 'text', required: true, envVar: 'JIRA_EMAIL' },

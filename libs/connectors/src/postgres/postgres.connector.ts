@@ -18,6 +18,7 @@ export const postgresConnector: ConnectorDefinition = {
     'refunded', 'revenue', 'arr', 'invoice', 'ticket', 'support', 'urgent', 'open', 'priority', 'plan', 'enterprise',
     'count', 'total', 'amount',
   ],
+  probe: { tool: 'list_tables', args: {} },
   credentialFields: [
     { name: 'url', label: 'Connection URL (read-only role)', type: 'password', required: true, envVar: 'POSTGRES_URL' },
   ],

@@ -20,6 +20,7 @@ export const shopifyConnector: ConnectorDefinition = {
     'stock', 'sku', 'variant', 'sale', 'sold', 'sell', 'order', 'fulfillment', 'fulfilled', 'unfulfilled', 'shipped',
     'shipping', 'cart', 'checkout', 'refund', 'refunded', 'merchandise',
   ],
+  probe: { tool: 'list_products', args: { max_items: 1 } },
   credentialFields: [
     { name: 'shop_url', label: 'Shop URL (https://<shop>.myshopify.com)', type: 'url', required: true, envVar: 'SHOPIFY_SHOP_URL' },
     { name: 'access_token', label: 'Admin API access token (read scopes)', type: 'password', required: true, envVar: 'SHOPIFY_ACCESS_TOKEN' },

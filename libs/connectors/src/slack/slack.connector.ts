@@ -24,6 +24,7 @@ export const slackConnector: ConnectorDefinition = {
     { tool: 'read_messages', param: 'oldest', from: { kind: 'window_start' } },
     { tool: 'read_messages', param: 'latest', from: { kind: 'window_end' } },
   ],
+  probe: { tool: 'list_channels', args: { limit: 1 } },
   credentialFields: [
     { name: 'bot_token', label: 'Bot Token', type: 'password', required: true, envVar: 'SLACK_BOT_TOKEN' },
     { name: 'user_token', label: 'User Token (enables search)', type: 'password', required: false, envVar: 'SLACK_USER_TOKEN' },
