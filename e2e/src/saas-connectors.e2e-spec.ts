@@ -100,4 +100,49 @@ describe('SaaS connectors (end to end)', () => {
     expect(result.citations.every((c) => c.url?.startsWith('https://') || c.url?.startsWith('http://'))).toBe(true);
     expect(JSON.stringify(result)).not.toContain(FAKE_GITHUB_TOKEN);
   });
+
+  describe('POST /api/datasources/{id}/test', () => {
+    const test = async (user: TestUser, id: string) => {
+      const response = await post(user, `/api/datasources/${id}/test`, {});
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+
+    it('should report ok with one real call when the caller\'s stored credentials work', async () => {
+      const user = await sut.newUser('test-ok');
+      await post(user, '/api/credentials', { datasource: 'github', credentials: { token: FAKE_GITHUB_TOKEN, api_url: github.url } });
+      const before = github.requests.length;
+      const { status, body } = await test(user, 'github');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ datasource: 'github', ok: true, credentials: 'user' });
+      expect(github.requests.length).toBeGreaterThan(before);
+    });
+
+    it('should report the rejection, without the secret, when the stored credentials are wrong', async () => {
+      const user = await sut.newUser('test-bad');
+      await post(user, '/api/credentials', { datasource: 'shopify', credentials: { shop_url: shopify.url, access_token: 'shpat_wrong_secret_value' } });
+      const { status, body } = await test(user, 'shopify');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ datasource: 'shopify', ok: false, credentials: 'user' });
+      expect(body['error']).toMatch(/credentials rejected for shopify/);
+      expect(JSON.stringify(body)).not.toContain('shpat_wrong_secret_value');
+    });
+
+    it('should say what is missing when the caller stored no credentials', async () => {
+      const user = await sut.newUser('test-none');
+      const { body } = await test(user, 'jira');
+      expect(body).toMatchObject({ datasource: 'jira', ok: false, credentials: 'deployment' });
+      expect(body['error']).toMatch(/jira is not configured \(missing JIRA_URL/);
+    });
+
+    it('should answer 404 for an unknown datasource and 400 for one this deployment does not enable', async () => {
+      const user = await sut.newUser('test-unknown');
+      expect(await test(user, 'nope')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+      expect(await test(user, 'files')).toMatchObject({ status: 400, body: { error: { code: 'source_disabled' } } });
+    });
+
+    it('should require authentication', async () => {
+      const response = await fetch(`${sut.url}/api/datasources/github/test`, { method: 'POST' });
+      expect(response.status).toBe(401);
+    });
+  });
 });

@@ -40,6 +40,8 @@ export const ConnectorTestRequestSchema = z.object({ tenant_id: z.string().uuid(
 export const ConnectorTestResultSchema = z.object({
   datasource: z.string(),
   ok: z.boolean(),
+  /** Whose credentials were tested: the caller's own, or the deployment's when the caller stored none. */
+  credentials: z.enum(['user', 'deployment']),
   tool: z.string().optional(),
   duration_ms: z.number().nonnegative(),
   error: z.string().optional(),

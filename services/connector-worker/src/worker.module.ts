@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { WorkerConfig } from './config';
+import { ConnectorClient } from './connector/connector-client.service';
+import { ConnectorTestHandler } from './connector/connector-test.handler';
+import { ConnectorTestService } from './connector/connector-test.service';
 import { SourceTaskHandler } from './tasks/source-task.handler';
 import { SourceTaskService } from './tasks/source-task.service';
 import { ToolCacheRepository } from './tasks/tool-cache.repository';
@@ -9,6 +12,9 @@ import { ToolCacheRepository } from './tasks/tool-cache.repository';
 @Module({
   controllers: [SourceTaskHandler],
   providers: [
+    ConnectorClient,
+    ConnectorTestService,
+    ConnectorTestHandler,
     SourceTaskService,
     {
       provide: ToolCacheRepository,

@@ -18,6 +18,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** How long a query may take, end to end. */
   QUERY_DEADLINE_MS: envFields.positiveMs.max(600_000).default(30_000),
+  /** How long `POST /api/datasources/{id}/test` waits for the connector's worker (which gives up at its own call timeout, 15 s by default). */
+  DATASOURCE_TEST_TIMEOUT_MS: envFields.positiveMs.max(120_000).default(20_000),
   /** Largest request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SSE_HEARTBEAT_MS: envFields.positiveMs.default(15_000),

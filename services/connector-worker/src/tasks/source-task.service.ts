@@ -1,9 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AUTH_SUBJECTS, SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
+import { SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
 import {
   annotationsAllowCaching,
-  BREAKER_STATE_VALUE,
-  BreakerRegistry,
   cacheableOutcome,
   CacheKeyParts,
   cacheKeys,
@@ -11,22 +9,17 @@ import {
   cacheScope,
   CallTimeoutError,
   CircuitOpenError,
-  ConnectorDefinition,
-  credentialSetHash,
-  credentialsFromEnv,
-  getConnector,
   injectParameters,
-  McpSessionPool,
   missingCredentials,
   ToolCacheRule,
-  ToolCallBreaker,
   ToolCaller,
   ToolOutcome,
 } from '@mosaic/connectors';
-import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher, RpcClient, RpcError } from '@mosaic/messaging';
+import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher } from '@mosaic/messaging';
 import { Logger, MosaicMetrics, SpanKind, withSpan } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { WorkerConfig } from '../config';
+import { BoundConnector, ConnectorClient } from '../connector/connector-client.service';
 import { ToolCacheRepository } from './tool-cache.repository';
 
 /**
@@ -38,46 +31,19 @@ import { ToolCacheRepository } from './tool-cache.repository';
  */
 @Injectable()
 export class SourceTaskService implements OnApplicationShutdown {
-  private readonly connector: ConnectorDefinition;
-  /** Deployment credentials from the environment: used when the asking user stored none. */
-  private readonly deploymentCredentials: Record<string, string>;
-  private readonly pool: McpSessionPool;
-  private readonly breakers: BreakerRegistry;
-
   constructor(
     @Inject(CONFIG) private readonly config: WorkerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: MosaicMetrics,
+    private readonly client: ConnectorClient,
     private readonly publisher: JetStreamPublisher,
     private readonly events: QueryEventsPublisher,
-    private readonly rpc: RpcClient,
     private readonly cache: ToolCacheRepository,
-  ) {
-    this.connector = getConnector(config.CONNECTOR)!;
-    this.deploymentCredentials = credentialsFromEnv(this.connector, process.env);
-    this.pool = new McpSessionPool(config.MCP_IDLE_TIMEOUT_MS);
-    this.breakers = new BreakerRegistry(
-      {
-        timeoutMs: config.BREAKER_TIMEOUT_MS,
-        errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
-        volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
-        resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
-        rollingWindowMs: config.BREAKER_ROLLING_WINDOW_MS,
-        idleMs: config.MCP_IDLE_TIMEOUT_MS,
-      },
-      (connector, state, worst) => {
-        // Labels name the connector only: which credential set tripped is never exported.
-        this.metrics.breakerTransitions.inc({ connector, state });
-        this.metrics.breakerState.set({ connector }, BREAKER_STATE_VALUE[worst]);
-        this.logger[state === 'closed' ? 'info' : 'warn']({ connector, state }, 'circuit breaker changed state');
-      },
-    );
-    this.metrics.breakerState.set({ connector: this.connector.metadata.id }, BREAKER_STATE_VALUE.closed);
-  }
+  ) {}
 
   async run(task: SourceTaskV1): Promise<HandlerOutcome> {
     const { query_id: queryId, source } = task;
-    if (source !== this.connector.metadata.id) return Outcome.giveUp(`task for ${source} reached the ${this.connector.metadata.id} worker`);
+    if (source !== this.client.id) return Outcome.giveUp(`task for ${source} reached the ${this.client.id} worker`);
     if (Date.now() >= task.deadline) {
       // The synthesizer has already reported this source as timed out.
       this.logger.warn({ query_id: queryId, source }, 'task arrived after its deadline; dropped');
@@ -90,17 +56,16 @@ export class SourceTaskService implements OnApplicationShutdown {
     const deadline = new AbortController();
     const deadlineTimer = setTimeout(() => deadline.abort(), task.deadline - Date.now());
     let result: SourceResult;
-    let breaker: ToolCallBreaker | undefined;
+    let bound: BoundConnector | undefined;
     try {
-      const credentials = await this.credentialsFor(task);
-      const missing = missingCredentials(this.connector, credentials);
+      const credentials = await this.client.credentialsFor(task);
+      const missing = missingCredentials(this.client.connector, credentials);
       if (missing.length) throw new Error(`${source} is not configured (missing ${missing.join(', ')})`);
-      const credentialHash = credentialSetHash(credentials);
-      breaker = this.breakers.get(source, credentialHash);
+      bound = this.client.bind(credentials);
       // Fail fast, before any tool call (cached ones included): the server is known to be down.
-      if (breaker.state === 'open') throw new CircuitOpenError(source);
-      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, credentialHash, breaker);
-      const answer = await this.connector.localStrategy(task.query, call, credentials);
+      if (bound.breaker.state === 'open') throw new CircuitOpenError(source);
+      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, bound);
+      const answer = await this.client.connector.localStrategy(task.query, call, credentials);
       result = { source, success: true, summary: answer.summary, items: answer.items, tool_calls: toolCalls, duration_ms: Date.now() - started };
     } catch (error) {
       const message = deadline.signal.aborted ? `${source} timed out` : (error as Error).message;
@@ -121,7 +86,7 @@ export class SourceTaskService implements OnApplicationShutdown {
         ...(result.error ? { error: result.error } : {}),
         items: result.items.length,
         duration_ms: result.duration_ms,
-        ...(breaker ? { breaker: breaker.state } : {}),
+        ...(bound ? { breaker: bound.breaker.state } : {}),
       },
       `source_complete:${source}`,
     );
@@ -129,43 +94,20 @@ export class SourceTaskService implements OnApplicationShutdown {
     return Outcome.done();
   }
 
-  /**
-   * The asking user's own credentials from the vault (a request only worker identities may
-   * make), else the deployment's. Values are never logged.
-   */
-  private async credentialsFor(task: SourceTaskV1): Promise<Record<string, string>> {
-    if (!task.tenant_id || !task.user_id || this.connector.credentialFields.length === 0) return this.deploymentCredentials;
-    try {
-      const { credentials } = await this.rpc.call<{ credentials: Record<string, string> }>(AUTH_SUBJECTS.resolveCredentials, {
-        tenant_id: task.tenant_id,
-        user_id: task.user_id,
-        datasource: task.source,
-        query_id: task.query_id,
-      });
-      return credentials;
-    } catch (error) {
-      if (error instanceof RpcError && error.status === 404) return this.deploymentCredentials;
-      throw new Error(`credentials for ${task.source} are unavailable: ${(error as Error).message}`, { cause: error });
-    }
-  }
-
   private toolCaller(
     task: SourceTaskV1,
     records: ToolCallRecord[],
     deadline: AbortSignal,
     credentials: Record<string, string>,
-    credentialHash: string,
-    breaker: ToolCallBreaker,
+    bound: BoundConnector,
   ): ToolCaller {
     const source = task.source;
-    // One MCP session per credential set: users never share a session opened with someone else's secrets.
-    const sessionKey = `${source}:${credentialHash}`;
-    const cacheParts: CacheKeyParts = { scope: cacheScope(task), connector: source, credentialHash };
+    const cacheParts: CacheKeyParts = { scope: cacheScope(task), connector: source, credentialHash: bound.credentialHash };
     let sequence = 0;
     return async (tool, given) => {
       const n = sequence++;
       // Context the strategy left out (default project or owner, the question's time window).
-      const args = injectParameters(this.connector.injections ?? [], tool, given, { query: task.query, credentials });
+      const args = injectParameters(this.client.connector.injections ?? [], tool, given, { query: task.query, credentials });
       await this.events.emit(task.query_id, { event_type: 'tool_start', source, tool }, `tool_start:${source}:${n}`);
       const started = Date.now();
       const rule = cacheRuleFor(tool);
@@ -184,14 +126,11 @@ export class SourceTaskService implements OnApplicationShutdown {
         outcome = await withSpan(`mcp ${source}.${tool}`, SpanKind.CLIENT, { 'mcp.connector': source, 'mcp.tool': tool }, () =>
           this.timed(source, tool, () => {
             deadline.throwIfAborted();
-            return breaker.call(`${source}.${tool}`, async (signal) => {
-              const session = await this.pool.get(sessionKey, this.connector.launch(credentials));
-              const timeoutMs = Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now()));
-              return session.callTool(tool, args, { timeoutMs, signal: AbortSignal.any([deadline, signal]) });
-            });
+            const timeoutMs = Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now()));
+            return bound.call(tool, args, { timeoutMs, signal: deadline });
           }),
         );
-        if (cacheKey) await this.remember(cacheKey, rule, tool, outcome, cacheParts, sessionKey, credentials, deadline);
+        if (cacheKey) await this.remember(cacheKey, rule, tool, outcome, cacheParts, bound, deadline);
         return outcome;
       } catch (error) {
         failure = error as Error;
@@ -238,17 +177,13 @@ export class SourceTaskService implements OnApplicationShutdown {
     tool: string,
     outcome: ToolOutcome,
     parts: CacheKeyParts,
-    sessionKey: string,
-    credentials: Record<string, string>,
+    bound: BoundConnector,
     deadline: AbortSignal,
   ): Promise<void> {
     const json = cacheableOutcome(outcome);
     if (!json) return;
     try {
-      const tools = await this.cache.toolList(parts, async () => {
-        const session = await this.pool.get(sessionKey, this.connector.launch(credentials));
-        return session.listTools({ timeoutMs: this.config.TOOL_CALL_TIMEOUT_MS, signal: deadline });
-      });
+      const tools = await this.cache.toolList(parts, () => bound.listTools({ timeoutMs: this.config.TOOL_CALL_TIMEOUT_MS, signal: deadline }));
       if (!annotationsAllowCaching(tools, tool)) return;
     } catch (error) {
       this.logger.debug({ connector: parts.connector, tool, err: error }, 'tool list unavailable: result not cached');
@@ -258,8 +193,6 @@ export class SourceTaskService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.breakers.shutdown();
-    await this.pool.closeAll();
     await this.cache.close();
   }
 }

@@ -38,6 +38,17 @@ export class SourcesService {
     return this.config.MOSAIC_SOURCES.filter((id) => getConnector(id));
   }
 
+  /** How long the gateway waits for a credential test: the worker's own call timeout, plus margin. */
+  get testTimeoutMs(): number {
+    return this.config.DATASOURCE_TEST_TIMEOUT_MS;
+  }
+
+  /** A credential test needs a known datasource (404 otherwise) that this deployment enables. */
+  assertTestable(id: string): void {
+    if (!getConnector(id)) throw new ApiError(404, 'not_found', `no datasource ${id}`);
+    this.assertUsable([id]);
+  }
+
   /** Checks a requested restriction: every id must be a known, enabled source. */
   assertUsable(requested: readonly string[]): void {
     const unknown = requested.filter((id) => !getConnector(id));
