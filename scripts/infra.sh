@@ -146,6 +146,9 @@ JS_TASKS=MOSAIC_TASKS_V1
 JS_RESULTS=MOSAIC_RESULTS_V1
 JS_EVENTS=MOSAIC_EVENTS_V1
 CREDENTIALS_SUBJECT=mosaic.auth.v1.credentials.resolve
+# Registered MCP servers' launch specs (decrypted headers) and drift reports: workers only.
+MCP_SERVER_WORKER_SUBJECTS=(mosaic.auth.v1.mcp-server.resolve mosaic.auth.v1.mcp-server.drift)
+MCP_DISCOVER_SUBJECT=mosaic.connector.v1.mcp.discover
 
 nats_password_var() { local id="$1"; echo "NATS_${id^^}_PASSWORD"; }
 random_secret() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
@@ -200,11 +203,11 @@ nats_permissions() {
   local id="$1"
   local pub=() sub=("_INBOX.$id.>")
   local js_base=("\$JS.API.INFO" "\$JS.API.STREAM.INFO.*")
-  local deny_pub=("$CREDENTIALS_SUBJECT") deny_sub=("mosaic.auth.v1.>" "_INBOX.worker.>")
+  local deny_pub=("$CREDENTIALS_SUBJECT" "${MCP_SERVER_WORKER_SUBJECTS[@]}") deny_sub=("mosaic.auth.v1.>" "_INBOX.worker.>")
   case "$id" in
     admin) return 0 ;;
     gateway)
-      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "${js_base[@]}"
+      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "$MCP_DISCOVER_SUBJECT" "${js_base[@]}"
            "\$JS.API.CONSUMER.CREATE.$JS_EVENTS.>" "\$JS.API.CONSUMER.INFO.$JS_EVENTS.*"
            "\$JS.API.CONSUMER.DELETE.$JS_EVENTS.*" "\$JS.API.CONSUMER.MSG.NEXT.$JS_EVENTS.*") ;;
     auth)
@@ -219,9 +222,10 @@ nats_permissions() {
       js_durable "$JS_RESULTS" synthesizer-results ;;
     worker)
       # Every connector's durable (connector-<id>) is on the tasks stream.
-      pub=(mosaic.result.v1 "mosaic.events.v1.>" "$CREDENTIALS_SUBJECT" "${js_base[@]}")
-      # Credential checks (POST /api/datasources/{id}/test): request/reply, answered by a worker.
-      sub+=("mosaic.connector.v1.*.test")
+      pub=(mosaic.result.v1 "mosaic.events.v1.>" "$CREDENTIALS_SUBJECT" "${MCP_SERVER_WORKER_SUBJECTS[@]}" "${js_base[@]}")
+      # Credential checks (POST /api/datasources/{id}/test) and MCP server discovery:
+      # request/reply, answered by a worker.
+      sub+=("mosaic.connector.v1.*.test" "$MCP_DISCOVER_SUBJECT")
       js_durable "$JS_TASKS" "*"
       deny_pub=()
       deny_sub=("mosaic.auth.v1.>") ;;

@@ -1,3 +1,4 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SourceItem } from '@mosaic/contracts';
 import { SourceDescriptor } from '@mosaic/llm';
 import { McpLaunchSpec, ToolOutcome } from './mcp/mcp-session';
@@ -34,6 +35,12 @@ export interface StrategyResult {
   summary: string;
 }
 
+/** What a strategy may ask of the live server besides calling tools. */
+export interface StrategyContext {
+  /** The server's current tool list (cached per session). */
+  listTools(): Promise<Tool[]>;
+}
+
 /**
  * The local provider's way of answering from this source: a short, deterministic
  * sequence of tool calls chosen from the question, turned into citeable items.
@@ -42,6 +49,7 @@ export type LocalStrategy = (
   query: string,
   call: ToolCaller,
   credentials: Readonly<Record<string, string>>,
+  context?: StrategyContext,
 ) => Promise<StrategyResult>;
 
 export interface ConnectorDefinition {

@@ -4,3 +4,4 @@ export * from './jira/testing/fake-jira.server';
 export * from './shopify/testing/fake-shopify.server';
 export * from './slack/testing/fake-slack.server';
 export * from './github/testing/fake-github.server';
+export * from './registered/testing/wiki-mcp.server';

@@ -4,3 +4,4 @@ export * from './events';
 export * from './api';
 export * from './subject-map';
 export * from './auth';
+export * from './mcp-servers';

@@ -23,6 +23,15 @@ export const AgentPlanSchema = z.object({
 });
 export type AgentPlan = z.infer<typeof AgentPlanSchema>;
 
+/** A source the planner may pick that is not in the connector catalog (a tenant's registered MCP server). */
+export const RegisteredSourceSchema = z.object({
+  id: SourceIdSchema,
+  name: z.string().max(100),
+  description: z.string().max(2000),
+  keywords: z.array(z.string().max(64)).max(200),
+});
+export type RegisteredSource = z.infer<typeof RegisteredSourceSchema>;
+
 /** `mosaic.query.requested.v1`: published by the gateway once per accepted query. */
 export const QueryRequestedV1Schema = z.object({
   query_id: QueryIdSchema,
@@ -37,6 +46,8 @@ export const QueryRequestedV1Schema = z.object({
   /** Who asked (additive: absent on queries from before authentication existed). */
   tenant_id: z.string().uuid().optional(),
   user_id: z.string().uuid().optional(),
+  /** The tenant's registered MCP servers among `available_sources`, described for planning (additive). */
+  registered_sources: z.array(RegisteredSourceSchema).max(100).optional(),
 });
 export type QueryRequestedV1 = z.infer<typeof QueryRequestedV1Schema>;
 

@@ -8,7 +8,7 @@ import { requirePersistenceEnv } from './testing/persistence-test-env';
 
 jest.setTimeout(30_000);
 
-const TABLES = ['tenants', 'users', 'sessions', 'api_keys', 'credentials', 'audit_logs'];
+const TABLES = ['tenants', 'users', 'sessions', 'api_keys', 'credentials', 'audit_logs', 'mcp_servers'];
 
 describe('runMigrations', () => {
   const { ownerUrl, appUrl } = requirePersistenceEnv();
@@ -74,17 +74,21 @@ describe('runMigrations', () => {
     }
   });
 
-  it('should create the lookups as SECURITY DEFINER functions only the application role may execute', async () => {
+  it('should create the lookups and rotation listings as SECURITY DEFINER functions only the application role may execute', async () => {
     const { rows } = await owner.query<{ proname: string; secdef: boolean; config: string[]; app: boolean; public: boolean }>(
       `select p.proname, p.prosecdef as secdef, p.proconfig as config,
               has_function_privilege('mosaic_app', p.oid, 'execute') as app,
               exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
                        where a.grantee = 0 and a.privilege_type = 'EXECUTE') as public
-         from pg_proc p where p.proname in ('mosaic_find_login', 'mosaic_find_api_key') order by p.proname`,
+         from pg_proc p
+        where p.proname in ('mosaic_find_login', 'mosaic_find_api_key', 'mosaic_tenants_with_stale_credentials', 'mosaic_tenants_with_stale_mcp_server_headers')
+        order by p.proname`,
     );
     expect(rows).toEqual([
       { proname: 'mosaic_find_api_key', secdef: true, config: ['search_path=public, pg_temp'], app: true, public: false },
       { proname: 'mosaic_find_login', secdef: true, config: ['search_path=public, pg_temp'], app: true, public: false },
+      { proname: 'mosaic_tenants_with_stale_credentials', secdef: true, config: ['search_path=public, pg_temp'], app: true, public: false },
+      { proname: 'mosaic_tenants_with_stale_mcp_server_headers', secdef: true, config: ['search_path=public, pg_temp'], app: true, public: false },
     ]);
   });
 

@@ -93,3 +93,12 @@ export async function tenantsWithStaleCredentials(orm: MikroORM, activeKeyId: st
   );
   return rows.map((r) => r.mosaic_tenants_with_stale_credentials);
 }
+
+/** Tenants that still hold MCP server header envelopes under a key other than `activeKeyId` (for rotation). */
+export async function tenantsWithStaleMcpServerHeaders(orm: MikroORM, activeKeyId: string): Promise<string[]> {
+  const rows = await orm.em.fork().execute<Array<{ mosaic_tenants_with_stale_mcp_server_headers: string }>>(
+    'select * from mosaic_tenants_with_stale_mcp_server_headers(?)',
+    [activeKeyId],
+  );
+  return rows.map((r) => r.mosaic_tenants_with_stale_mcp_server_headers);
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM, QueryResult } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { ApiKey, AuditLog, Credential, Session, Tenant, User } from './entities';
+import { ApiKey, AuditLog, Credential, McpServerEntity, Session, Tenant, User } from './entities';
 import { withTenant } from './tenant-context';
 import { deleteTenants, migratedAppOrm, requirePersistenceEnv, signUpTenant } from './testing/persistence-test-env';
 
@@ -15,6 +15,7 @@ const TABLES: { table: string; key: string }[] = [
   { table: 'api_keys', key: 'tenant_id' },
   { table: 'credentials', key: 'tenant_id' },
   { table: 'audit_logs', key: 'tenant_id' },
+  { table: 'mcp_servers', key: 'tenant_id' },
 ];
 
 interface SeededTenant {
@@ -39,11 +40,12 @@ async function seedTenant(orm: MikroORM, label: string): Promise<SeededTenant> {
     });
     const credential = em.create(Credential, { tenant: tenant.id, user: admin.id, datasource: 'postgres', envelope: 'sealed', keyId: 'k1' });
     const audit = em.create(AuditLog, { tenant: tenant.id, userId: admin.id, action: 'auth.signup', outcome: 'success' });
+    const mcpServer = em.create(McpServerEntity, { tenant: tenant.id, name: 'wiki', description: 'wiki', transport: 'http', url: 'https://wiki.example', createdBy: admin.id });
     await em.flush();
     return {
       tenantId: tenant.id,
       userId: admin.id,
-      ids: { tenants: tenant.id, users: admin.id, sessions: session.id, api_keys: apiKey.id, credentials: credential.id, audit_logs: audit.id },
+      ids: { tenants: tenant.id, users: admin.id, sessions: session.id, api_keys: apiKey.id, credentials: credential.id, audit_logs: audit.id, mcp_servers: mcpServer.id },
     };
   });
 }

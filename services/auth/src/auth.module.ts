@@ -5,11 +5,12 @@ import { CredentialsService } from './credentials/credentials.service';
 import { CredentialVaultProvider } from './credentials/vault.provider';
 import { IdentityService } from './identity/identity.service';
 import { TokenSignerProvider } from './keys/signing-keys.provider';
+import { McpServersService } from './mcp-servers/mcp-servers.service';
 import { ConnectionsLifecycle, OrmProvider, RedisProvider } from './persistence.provider';
 import { AuthRpcHandler } from './rpc/auth-rpc.handler';
 import { TenantsService } from './tenants/tenants.service';
 
 @Module({
-  providers: [OrmProvider, RedisProvider, ConnectionsLifecycle, TokenSignerProvider, AuditService, IdentityService, ApiKeysService, CredentialVaultProvider, CredentialsService, TenantsService, AuthRpcHandler],
+  providers: [OrmProvider, RedisProvider, ConnectionsLifecycle, TokenSignerProvider, AuditService, IdentityService, ApiKeysService, CredentialVaultProvider, CredentialsService, TenantsService, McpServersService, AuthRpcHandler],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvSchema, envFields } from '@mosaic/runtime';
 import { CONNECTORS } from '@mosaic/connectors';
+import { REGISTERED_MCP_CONNECTOR } from '@mosaic/contracts';
 
 export const workerEnvSchema = baseEnvSchema
   .extend({
@@ -8,7 +9,10 @@ export const workerEnvSchema = baseEnvSchema
     /** The one connector this deployment serves. */
     CONNECTOR: z
       .string({ required_error: 'CONNECTOR is required (one of the catalog ids)' })
-      .refine((id) => Object.hasOwn(CONNECTORS, id), (id) => ({ message: `CONNECTOR "${id}" is not in the catalog (${Object.keys(CONNECTORS).join(', ')})` })),
+      .refine(
+        (id) => Object.hasOwn(CONNECTORS, id) || id === REGISTERED_MCP_CONNECTOR,
+        (id) => ({ message: `CONNECTOR "${id}" is not in the catalog (${[...Object.keys(CONNECTORS), REGISTERED_MCP_CONNECTOR].join(', ')})` }),
+      ),
     /** Tasks one replica works on at once. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     /** Redelivery delay when a replica dies mid-task (kept alive by working() while it runs). */
@@ -16,6 +20,32 @@ export const workerEnvSchema = baseEnvSchema
     /** Longest one tool call may take, deadline permitting. */
     TOOL_CALL_TIMEOUT_MS: envFields.positiveMs.default(15_000),
     MCP_IDLE_TIMEOUT_MS: envFields.positiveMs.default(300_000),
+    /**
+     * `mcp` workers: hosts, addresses and CIDRs that registered MCP servers may resolve to even
+     * though they are loopback, private or link-local (comma-separated; empty: public only).
+     */
+    MCP_EGRESS_ALLOW: z.string().default(''),
+    /**
+     * `mcp` workers: the stdio commands tenants may register, by id, as JSON:
+     * `{"wiki": {"command": "/usr/bin/node", "args": ["/opt/wiki-mcp.js"], "env": {}}}`.
+     */
+    MCP_STDIO_COMMANDS: z
+      .string()
+      .default('{}')
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'MCP_STDIO_COMMANDS must be a JSON object' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.record(
+          z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'command ids are lowercase letters, digits, "_" and "-"'),
+          z.object({ command: z.string().min(1), args: z.array(z.string()).default([]), env: z.record(z.string()).default({}) }).strict(),
+        ),
+      ),
     /** Redis for the tool-list, result and schema caches; without it nothing is cached. */
     REDIS_URL: z.string().min(1).optional(),
     /** `off` disables the connector caches even with REDIS_URL set (the benchmark measures real calls). */

@@ -5,6 +5,8 @@ import { WorkerConfig } from './config';
 import { ConnectorClient } from './connector/connector-client.service';
 import { ConnectorTestHandler } from './connector/connector-test.handler';
 import { ConnectorTestService } from './connector/connector-test.service';
+import { RegisteredServersHandler } from './connector/registered-servers.handler';
+import { RegisteredServers } from './connector/registered-servers.service';
 import { SourceTaskHandler } from './tasks/source-task.handler';
 import { SourceTaskService } from './tasks/source-task.service';
 import { ToolCacheRepository } from './tasks/tool-cache.repository';
@@ -15,6 +17,8 @@ import { ToolCacheRepository } from './tasks/tool-cache.repository';
     ConnectorClient,
     ConnectorTestService,
     ConnectorTestHandler,
+    RegisteredServers,
+    RegisteredServersHandler,
     SourceTaskService,
     {
       provide: ToolCacheRepository,

@@ -8,6 +8,8 @@ import { SessionVerifier } from './auth/session-verifier.service';
 import { CredentialsController } from './credentials/credentials.controller';
 import { HealthController } from './health/health.controller';
 import { GatewayDependencies, GatewayRedisProvider } from './health/dependencies';
+import { McpServersController } from './mcp-servers/mcp-servers.controller';
+import { RegisteredSourcesService } from './mcp-servers/registered-sources.service';
 import { QueryController } from './query/query.controller';
 import { QueryService } from './query/query.service';
 import { SourcesController } from './sources/sources.controller';
@@ -17,7 +19,7 @@ import { TenantLimitsService } from './tenant/tenant-limits.service';
 import { UsersController } from './users/users.controller';
 
 @Module({
-  controllers: [HealthController, AuthController, ApiKeysController, CredentialsController, AuditController, TenantController, UsersController, SourcesController, QueryController],
+  controllers: [HealthController, AuthController, ApiKeysController, CredentialsController, AuditController, TenantController, UsersController, SourcesController, McpServersController, QueryController],
   providers: [
     GatewayRedisProvider,
     GatewayDependencies,
@@ -25,6 +27,7 @@ import { UsersController } from './users/users.controller';
     { provide: APP_GUARD, useClass: AuthGuard },
     TenantLimitsService,
     SourcesService,
+    RegisteredSourcesService,
     QueryService,
   ],
 })

@@ -1,12 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /** How to reach a connector's MCP server. */
 export type McpLaunchSpec =
   | { kind: 'stdio'; command: string; args: string[]; env?: Record<string, string>; cwd?: string }
-  | { kind: 'http'; url: string; headers?: Record<string, string> };
+  | { kind: 'http'; url: string; headers?: Record<string, string>; fetch?: FetchLike };
 
 /** A tool call's result as the worker sees it. */
 export interface ToolOutcome {
@@ -51,7 +52,7 @@ export class McpSession {
             cwd: spec.cwd,
             stderr: 'pipe',
           })
-        : new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+        : new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers }, ...(spec.fetch ? { fetch: spec.fetch } : {}) });
     if (transport instanceof StdioClientTransport) {
       // Drain the server's stderr so a chatty server never blocks on a full pipe.
       transport.stderr?.on('data', () => undefined);
@@ -64,8 +65,10 @@ export class McpSession {
     return this.closed;
   }
 
-  async listTools(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Tool[]> {
+  /** The server's tools, listed once per session unless `refresh` asks the server again. */
+  async listTools(options?: { timeoutMs?: number; signal?: AbortSignal; refresh?: boolean }): Promise<Tool[]> {
     this.lastUsedAt = Date.now();
+    if (options?.refresh) this.toolList = undefined;
     this.toolList ??= (await this.client.listTools(undefined, { timeout: options?.timeoutMs, signal: options?.signal })).tools;
     return this.toolList;
   }

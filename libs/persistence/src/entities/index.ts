@@ -1,11 +1,13 @@
 import { ApiKey } from './api-key.entity';
 import { AuditLog } from './audit-log.entity';
 import { Credential } from './credential.entity';
+import { McpServerEntity } from './mcp-server.entity';
 import { Session } from './session.entity';
 import { Tenant } from './tenant.entity';
 import { User } from './user.entity';
 
-export { ApiKey, AuditLog, Credential, Session, Tenant, User };
+export { ApiKey, AuditLog, Credential, McpServerEntity, Session, Tenant, User };
+export { MCP_TRANSPORTS, type McpServerToolPin, type McpTransport } from './mcp-server.entity';
 export { USER_ROLES, type UserRole } from './user.entity';
 
 /**
@@ -15,4 +17,4 @@ export { USER_ROLES, type UserRole } from './user.entity';
  * of work knows the order to insert in (a tenant before its users, a user before its sessions);
  * create them with ids, e.g. `em.create(User, { tenant: tenantId, ... })`, read `user.tenant.id`.
  */
-export const ENTITIES = [Tenant, User, Session, ApiKey, Credential, AuditLog];
+export const ENTITIES = [Tenant, User, Session, ApiKey, Credential, AuditLog, McpServerEntity];

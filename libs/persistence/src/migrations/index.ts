@@ -1,5 +1,6 @@
 import { Migration20261121000000_identity } from './Migration20261121000000_identity';
 import { Migration20261121010000_vault_rotation } from './Migration20261121010000_vault_rotation';
+import { Migration20261121020000_mcp_servers } from './Migration20261121020000_mcp_servers';
 
 /**
  * Every migration, oldest first. Listed explicitly rather than discovered by a folder glob, so
@@ -9,4 +10,5 @@ import { Migration20261121010000_vault_rotation } from './Migration2026112101000
 export const MIGRATIONS = [
   { name: 'Migration20261121000000_identity', class: Migration20261121000000_identity },
   { name: 'Migration20261121010000_vault_rotation', class: Migration20261121010000_vault_rotation },
+  { name: 'Migration20261121020000_mcp_servers', class: Migration20261121020000_mcp_servers },
 ];

@@ -1,13 +1,24 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { AUTH_QUEUE_GROUP, AUTH_RPC_SCHEMAS, AUTH_SUBJECTS, AuthRequest, AuthSubject } from '@mosaic/contracts';
-import { RpcServer } from '@mosaic/messaging';
+import {
+  AUTH_QUEUE_GROUP,
+  AUTH_RPC_SCHEMAS,
+  AUTH_SUBJECTS,
+  AuthRequest,
+  AuthSubject,
+  MCP_SERVER_RPC_SCHEMAS,
+  MCP_SERVER_SUBJECTS,
+  McpServerRequest,
+  McpServerRpcSubject,
+} from '@mosaic/contracts';
+import { RpcBinding, RpcServer } from '@mosaic/messaging';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { LOGGER, METRICS, NATS_CONNECTION } from '@mosaic/runtime';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { CredentialsService } from '../credentials/credentials.service';
 import { IdentityService } from '../identity/identity.service';
+import { McpServersService } from '../mcp-servers/mcp-servers.service';
 import { TenantsService } from '../tenants/tenants.service';
 
 /** Binds every auth subject to its handler (core NATS request/reply, queue group `auth`). */
@@ -24,6 +35,7 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
     private readonly credentials: CredentialsService,
     private readonly audit: AuditService,
     private readonly tenants: TenantsService,
+    private readonly mcpServers: McpServersService,
   ) {
     this.server = new RpcServer(connection, AUTH_QUEUE_GROUP, logger, metrics);
   }
@@ -63,13 +75,29 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
       [AUTH_SUBJECTS.tenantLimits]: (r) => this.tenants.limits(r.tenant_id),
       [AUTH_SUBJECTS.updateTenantLimits]: (r) => this.tenants.updateLimits(r),
     };
-    this.server.listen(
-      (Object.keys(handlers) as AuthSubject[]).map((subject) => ({
+    // `discover` is not here: a worker answers it.
+    const mcpServerHandlers: { [S in McpServerRpcSubject]: (request: McpServerRequest<S>) => Promise<unknown> } = {
+      [MCP_SERVER_SUBJECTS.create]: (r) => this.mcpServers.create(r),
+      [MCP_SERVER_SUBJECTS.list]: (r) => this.mcpServers.list(r),
+      [MCP_SERVER_SUBJECTS.get]: (r) => this.mcpServers.get(r),
+      [MCP_SERVER_SUBJECTS.delete]: (r) => this.mcpServers.delete(r),
+      [MCP_SERVER_SUBJECTS.approve]: (r) => this.mcpServers.approve(r),
+      [MCP_SERVER_SUBJECTS.resolve]: (r) => this.mcpServers.resolve(r),
+      [MCP_SERVER_SUBJECTS.reportDrift]: (r) => this.mcpServers.reportDrift(r),
+    };
+    const bindings: RpcBinding[] = [
+      ...(Object.keys(handlers) as AuthSubject[]).map((subject) => ({
         subject,
         schema: AUTH_RPC_SCHEMAS[subject],
         handler: handlers[subject] as (request: unknown) => Promise<unknown>,
       })),
-    );
+      ...(Object.keys(mcpServerHandlers) as McpServerRpcSubject[]).map((subject) => ({
+        subject,
+        schema: MCP_SERVER_RPC_SCHEMAS[subject],
+        handler: mcpServerHandlers[subject] as (request: unknown) => Promise<unknown>,
+      })),
+    ];
+    this.server.listen(bindings);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AUTH_SUBJECTS } from '@mosaic/contracts';
+import { AUTH_SUBJECTS, isRegisteredSource, SourceTaskV1 } from '@mosaic/contracts';
 import {
   BREAKER_STATE_VALUE,
   BreakerRegistry,
@@ -16,6 +16,7 @@ import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { WorkerConfig } from '../config';
+import { RegisteredServers } from './registered-servers.service';
 
 /** Whose credentials a call runs with. Without a user, the deployment's. */
 export interface CredentialOwner {
@@ -24,13 +25,19 @@ export interface CredentialOwner {
   query_id?: string;
 }
 
+/** What one task runs against: a connector definition and the credentials to launch it with. */
+export interface ConnectorTarget {
+  definition: ConnectorDefinition;
+  credentials: Record<string, string>;
+}
+
 /** The connector's MCP server as reached with one credential set. */
 export interface BoundConnector {
   readonly credentialHash: string;
   readonly breaker: ToolCallBreaker;
   /** One tool call through the breaker (whose timeout aborts it), on the pooled session. */
   call(tool: string, args: Record<string, unknown>, options: { timeoutMs: number; signal: AbortSignal }): Promise<ToolOutcome>;
-  listTools(options: { timeoutMs: number; signal: AbortSignal }): Promise<Tool[]>;
+  listTools(options: { timeoutMs: number; signal: AbortSignal; refresh?: boolean }): Promise<Tool[]>;
 }
 
 /**
@@ -41,7 +48,9 @@ export interface BoundConnector {
  */
 @Injectable()
 export class ConnectorClient implements OnApplicationShutdown {
-  readonly connector: ConnectorDefinition;
+  /** The catalog connector this worker serves; undefined for the `mcp` worker (tenant-registered servers). */
+  readonly catalog: ConnectorDefinition | undefined;
+  readonly id: string;
   /** Deployment credentials from the environment: used when the asking user stored none. */
   private readonly deploymentCredentials: Record<string, string>;
   private readonly pool: McpSessionPool;
@@ -52,9 +61,11 @@ export class ConnectorClient implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: MosaicMetrics,
     private readonly rpc: RpcClient,
+    private readonly registered: RegisteredServers,
   ) {
-    this.connector = getConnector(config.CONNECTOR)!;
-    this.deploymentCredentials = credentialsFromEnv(this.connector, process.env);
+    this.id = config.CONNECTOR;
+    this.catalog = getConnector(config.CONNECTOR);
+    this.deploymentCredentials = this.catalog ? credentialsFromEnv(this.catalog, process.env) : {};
     this.pool = new McpSessionPool(config.MCP_IDLE_TIMEOUT_MS);
     this.breakers = new BreakerRegistry(
       {
@@ -72,11 +83,18 @@ export class ConnectorClient implements OnApplicationShutdown {
         this.logger[state === 'closed' ? 'info' : 'warn']({ connector, state }, 'circuit breaker changed state');
       },
     );
-    metrics.breakerState.set({ connector: this.connector.metadata.id }, BREAKER_STATE_VALUE.closed);
+    metrics.breakerState.set({ connector: this.id }, BREAKER_STATE_VALUE.closed);
   }
 
-  get id(): string {
-    return this.connector.metadata.id;
+  /** Whether this worker serves tasks for `source` (every `mcp-*` source for the `mcp` worker). */
+  serves(source: string): boolean {
+    return this.catalog ? source === this.id : isRegisteredSource(source);
+  }
+
+  /** The definition and credentials a task runs with: the catalog's and the user's, or a tenant's registration. */
+  async target(task: SourceTaskV1): Promise<ConnectorTarget> {
+    if (!this.catalog) return this.registered.target(task);
+    return { definition: this.catalog, credentials: await this.credentialsFor(task) };
   }
 
   /**
@@ -90,7 +108,7 @@ export class ConnectorClient implements OnApplicationShutdown {
   /** As `credentialsFor`, saying whose they are. */
   async resolveCredentials(owner: CredentialOwner): Promise<{ values: Record<string, string>; origin: 'user' | 'deployment' }> {
     const deployment = { values: this.deploymentCredentials, origin: 'deployment' as const };
-    if (!owner.tenant_id || !owner.user_id || this.connector.credentialFields.length === 0) return deployment;
+    if (!owner.tenant_id || !owner.user_id || !this.catalog?.credentialFields.length) return deployment;
     try {
       const { credentials } = await this.rpc.call<{ credentials: Record<string, string> }>(AUTH_SUBJECTS.resolveCredentials, {
         tenant_id: owner.tenant_id,
@@ -105,20 +123,21 @@ export class ConnectorClient implements OnApplicationShutdown {
     }
   }
 
-  bind(credentials: Record<string, string>): BoundConnector {
+  bind(credentials: Record<string, string>, definition: ConnectorDefinition): BoundConnector {
     const credentialHash = credentialSetHash(credentials);
     // One MCP session per credential set: users never share a session opened with someone else's secrets.
-    const sessionKey = `${this.id}:${credentialHash}`;
-    const session = () => this.pool.get(sessionKey, this.connector.launch(credentials));
+    const sessionKey = `${definition.metadata.id}:${credentialHash}`;
+    const session = () => this.pool.get(sessionKey, definition.launch(credentials));
+    // Breaker metrics are labelled by this worker's connector: registered servers share `mcp`.
     const breaker = this.breakers.get(this.id, credentialHash);
     return {
       credentialHash,
       breaker,
       call: (tool, args, { timeoutMs, signal }) =>
-        breaker.call(`${this.id}.${tool}`, async (breakerSignal) =>
+        breaker.call(`${definition.metadata.id}.${tool}`, async (breakerSignal) =>
           (await session()).callTool(tool, args, { timeoutMs, signal: AbortSignal.any([signal, breakerSignal]) }),
         ),
-      listTools: async ({ timeoutMs, signal }) => (await session()).listTools({ timeoutMs, signal }),
+      listTools: async (options) => (await session()).listTools(options),
     };
   }
 

@@ -23,6 +23,8 @@ export class ConnectorTestHandler implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
+    // The `mcp` worker serves registrations, which are not tested this way.
+    if (!this.client.catalog) return;
     this.server.listen([
       {
         subject: connectorTestSubject(this.client.id),

@@ -26,7 +26,8 @@ export class ConnectorTestService {
     const started = Date.now();
     const datasource = this.client.id;
     const { values: credentials, origin } = await this.client.resolveCredentials(owner);
-    const probe = this.client.connector.probe;
+    const connector = this.client.catalog!;
+    const probe = connector.probe;
     const result = (ok: boolean, error?: string): ConnectorTestResult => ({
       datasource,
       ok,
@@ -36,9 +37,9 @@ export class ConnectorTestService {
       ...(error ? { error } : {}),
     });
 
-    const missing = missingCredentials(this.client.connector, credentials);
+    const missing = missingCredentials(connector, credentials);
     if (missing.length) return result(false, `${datasource} is not configured (missing ${missing.join(', ')})`);
-    const bound = this.client.bind(credentials);
+    const bound = this.client.bind(credentials, connector);
     const timeoutMs = this.config.TOOL_CALL_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -48,7 +49,7 @@ export class ConnectorTestService {
         );
         return result(true);
       }
-      const args = injectParameters(this.client.connector.injections ?? [], probe.tool, probe.args, { query: '', credentials });
+      const args = injectParameters(connector.injections ?? [], probe.tool, probe.args, { query: '', credentials });
       const outcome = await bound.call(probe.tool, args, { timeoutMs, signal });
       return outcome.ok ? result(true) : result(false, outcome.text.slice(0, MAX_ERROR_CHARS) || `${probe.tool} failed`);
     } catch (error) {

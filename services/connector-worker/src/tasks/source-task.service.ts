@@ -9,6 +9,7 @@ import {
   cacheScope,
   CallTimeoutError,
   CircuitOpenError,
+  ConnectorDefinition,
   injectParameters,
   missingCredentials,
   ToolCacheRule,
@@ -43,7 +44,7 @@ export class SourceTaskService implements OnApplicationShutdown {
 
   async run(task: SourceTaskV1): Promise<HandlerOutcome> {
     const { query_id: queryId, source } = task;
-    if (source !== this.client.id) return Outcome.giveUp(`task for ${source} reached the ${this.client.id} worker`);
+    if (!this.client.serves(source)) return Outcome.giveUp(`task for ${source} reached the ${this.client.id} worker`);
     if (Date.now() >= task.deadline) {
       // The synthesizer has already reported this source as timed out.
       this.logger.warn({ query_id: queryId, source }, 'task arrived after its deadline; dropped');
@@ -58,14 +59,18 @@ export class SourceTaskService implements OnApplicationShutdown {
     let result: SourceResult;
     let bound: BoundConnector | undefined;
     try {
-      const credentials = await this.client.credentialsFor(task);
-      const missing = missingCredentials(this.client.connector, credentials);
+      const { definition, credentials } = await this.client.target(task);
+      const missing = missingCredentials(definition, credentials);
       if (missing.length) throw new Error(`${source} is not configured (missing ${missing.join(', ')})`);
-      bound = this.client.bind(credentials);
+      const connection = this.client.bind(credentials, definition);
+      bound = connection;
       // Fail fast, before any tool call (cached ones included): the server is known to be down.
-      if (bound.breaker.state === 'open') throw new CircuitOpenError(source);
-      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, bound);
-      const answer = await this.client.connector.localStrategy(task.query, call, credentials);
+      if (connection.breaker.state === 'open') throw new CircuitOpenError(source);
+      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, connection, definition);
+      // Asked afresh each task: a registered server's tools are checked against their pins every time.
+      const listTools = () =>
+        connection.listTools({ timeoutMs: Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now())), signal: deadline.signal, refresh: true });
+      const answer = await definition.localStrategy(task.query, call, credentials, { listTools });
       result = { source, success: true, summary: answer.summary, items: answer.items, tool_calls: toolCalls, duration_ms: Date.now() - started };
     } catch (error) {
       const message = deadline.signal.aborted ? `${source} timed out` : (error as Error).message;
@@ -75,7 +80,8 @@ export class SourceTaskService implements OnApplicationShutdown {
       clearTimeout(deadlineTimer);
     }
 
-    this.metrics.connectorTaskDuration.observe({ connector: source, outcome: result.success ? 'success' : 'failure' }, result.duration_ms / 1000);
+    // Labelled by the worker's connector: registered servers (`mcp-*`, per tenant) share `mcp`.
+    this.metrics.connectorTaskDuration.observe({ connector: this.client.id, outcome: result.success ? 'success' : 'failure' }, result.duration_ms / 1000);
     // source_complete before the result: once the result lands, `done` may follow at once.
     await this.events.emit(
       queryId,
@@ -100,6 +106,7 @@ export class SourceTaskService implements OnApplicationShutdown {
     deadline: AbortSignal,
     credentials: Record<string, string>,
     bound: BoundConnector,
+    definition: ConnectorDefinition,
   ): ToolCaller {
     const source = task.source;
     const cacheParts: CacheKeyParts = { scope: cacheScope(task), connector: source, credentialHash: bound.credentialHash };
@@ -107,7 +114,7 @@ export class SourceTaskService implements OnApplicationShutdown {
     return async (tool, given) => {
       const n = sequence++;
       // Context the strategy left out (default project or owner, the question's time window).
-      const args = injectParameters(this.client.connector.injections ?? [], tool, given, { query: task.query, credentials });
+      const args = injectParameters(definition.injections ?? [], tool, given, { query: task.query, credentials });
       await this.events.emit(task.query_id, { event_type: 'tool_start', source, tool }, `tool_start:${source}:${n}`);
       const started = Date.now();
       const rule = cacheRuleFor(tool);
@@ -124,7 +131,7 @@ export class SourceTaskService implements OnApplicationShutdown {
           }
         }
         outcome = await withSpan(`mcp ${source}.${tool}`, SpanKind.CLIENT, { 'mcp.connector': source, 'mcp.tool': tool }, () =>
-          this.timed(source, tool, () => {
+          this.timed(this.client.id, this.client.catalog ? tool : 'registered', () => {
             deadline.throwIfAborted();
             const timeoutMs = Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now()));
             return bound.call(tool, args, { timeoutMs, signal: deadline });

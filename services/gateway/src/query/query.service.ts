@@ -5,6 +5,7 @@ import { JetStreamPublisher, QueryEventsReader, RpcClient, SequencedEvent } from
 import { Logger } from '@mosaic/observability';
 import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
+import { RegisteredSourcesService } from '../mcp-servers/registered-sources.service';
 import { SourcesService } from '../sources/sources.service';
 import { parseBody } from '../validation';
 
@@ -25,18 +26,19 @@ export class QueryService {
     private readonly reader: QueryEventsReader,
     private readonly sources: SourcesService,
     private readonly rpc: RpcClient,
+    private readonly registered: RegisteredSourcesService,
   ) {}
 
   /** Validates a request body; throws a 400 `ApiError` naming every problem. */
   parse(body: unknown): AgentQueryRequest {
-    const request = parseBody(AgentQueryRequestSchema, body);
-    if (request.sources) this.sources.assertUsable(request.sources);
-    return request;
+    return parseBody(AgentQueryRequestSchema, body);
   }
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
   async submit(request: AgentQueryRequest, principal: Principal, client: ClientDetails = {}): Promise<AcceptedQuery> {
-    const available = this.sources.enabledIds();
+    const registered = await this.registered.forCaller(principal, client);
+    if (request.sources) this.sources.assertUsable(request.sources, registered.map((s) => s.id));
+    const available = [...this.sources.enabledIds(), ...registered.map((s) => s.id)];
     if (available.length === 0) throw new ApiError(503, 'no_sources', 'no sources are enabled in this deployment');
     const queryId = randomUUID();
     const now = Date.now();
@@ -50,6 +52,7 @@ export class QueryService {
           query: request.query,
           ...(request.sources ? { sources: request.sources } : {}),
           available_sources: available,
+          ...(registered.length ? { registered_sources: registered } : {}),
           tenant_id: principal.tenant_id,
           user_id: principal.user_id,
           deadline,

@@ -3,6 +3,7 @@ import { AUTH_SUBJECTS, ClientDetails, ConnectorTestResult, connectorTestSubject
 import { RpcClient, RpcError } from '@mosaic/messaging';
 import { ApiError } from '@mosaic/runtime';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
+import { RegisteredSourcesService } from '../mcp-servers/registered-sources.service';
 import { SourcesService } from './sources.service';
 
 @RequireScope('query')
@@ -11,16 +12,17 @@ export class SourcesController {
   constructor(
     private readonly sources: SourcesService,
     private readonly rpc: RpcClient,
+    private readonly registered: RegisteredSourcesService,
   ) {}
 
   @Get('agent/sources')
   async list(@CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails): Promise<SourceInfo[]> {
-    return this.sources.list(await this.storedFor(principal, client));
+    return this.sources.list(await this.storedFor(principal, client), await this.registered.forCaller(principal, client));
   }
 
   @Get('datasources')
   async datasources(@CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails) {
-    return this.sources.datasources(await this.storedFor(principal, client));
+    return this.sources.datasources(await this.storedFor(principal, client), await this.registered.forCaller(principal, client));
   }
 
   /**

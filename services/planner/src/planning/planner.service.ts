@@ -4,10 +4,10 @@ import {
   QUERY_PLANNED_V1,
   QueryRequestedV1,
   SOURCE_TASK_V1_PREFIX,
-  sourceTaskSubject,
+  taskSubjectForSource,
 } from '@mosaic/contracts';
 import { describeSource, getConnector } from '@mosaic/connectors';
-import { LlmProvider } from '@mosaic/llm';
+import { LlmProvider, SourceDescriptor } from '@mosaic/llm';
 import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
 import { LOGGER } from '@mosaic/runtime';
@@ -35,11 +35,12 @@ export class PlannerService {
     }
     await this.events.emit(queryId, { event_type: 'planning' }, 'planning');
 
-    const candidates = (request.sources ?? request.available_sources).filter(
-      (id) => request.available_sources.includes(id) && getConnector(id),
-    );
+    const candidates = (request.sources ?? request.available_sources)
+      .filter((id) => request.available_sources.includes(id))
+      .map((id) => this.describe(id, request))
+      .filter((d): d is SourceDescriptor => d !== undefined);
     const plan: AgentPlan = candidates.length
-      ? await this.llm.planSources(request.query, candidates.map((id) => describeSource(getConnector(id)!)))
+      ? await this.llm.planSources(request.query, candidates)
       : { sources: [], reasoning: 'none of the requested sources is available' };
 
     // The synthesizer owns the deadline from here: publish the plan before any task.
@@ -54,7 +55,7 @@ export class PlannerService {
       plan.sources.map(({ source }) =>
         this.publisher.publish(
           SOURCE_TASK_V1_PREFIX,
-          sourceTaskSubject(source),
+          taskSubjectForSource(source),
           { query_id: queryId, query: request.query, source, deadline: request.deadline, tenant_id: request.tenant_id, user_id: request.user_id },
           `${queryId}:task:${source}`,
         ),
@@ -62,5 +63,12 @@ export class PlannerService {
     );
     this.logger.info({ query_id: queryId, sources: plan.sources.map((s) => s.source), provider: this.llm.name }, 'query planned');
     return Outcome.done();
+  }
+
+  /** A catalog connector, or one of the tenant's registered MCP servers as the gateway described it. */
+  private describe(id: string, request: QueryRequestedV1): SourceDescriptor | undefined {
+    const connector = getConnector(id);
+    if (connector) return describeSource(connector);
+    return request.registered_sources?.find((s) => s.id === id);
   }
 }
