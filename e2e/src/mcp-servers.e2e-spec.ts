@@ -159,6 +159,14 @@ describe('Registered MCP servers (end to end)', () => {
     expect((await send(program, 'GET', '/api/mcp-servers')).status).toBe(200);
   });
 
+  it('should keep a user\'s own files root inside the deployment\'s folder', async () => {
+    const user = await sut.newUser('files-escape');
+    await send(user, 'POST', '/api/credentials', { datasource: 'files', credentials: { root: '/' } });
+    const { body } = await ask(user, 'What is our refund policy?', ['files']);
+    expect(body.failed_sources).toEqual(['files']);
+    expect(body.source_results[0]!.error).toMatch(/files root: \/ is outside the folders this deployment allows/);
+  });
+
   it('should delete a registration, after which it is gone and cannot be queried', async () => {
     expect((await send(admin, 'DELETE', `/api/mcp-servers/${serverId}`)).status).toBe(200);
     expect((await send(admin, 'GET', `/api/mcp-servers/${serverId}`)).status).toBe(404);

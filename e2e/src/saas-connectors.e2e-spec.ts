@@ -127,6 +127,17 @@ describe('SaaS connectors (end to end)', () => {
       expect(JSON.stringify(body)).not.toContain('shpat_wrong_secret_value');
     });
 
+    it('should refuse a site URL that points at a private or metadata address', async () => {
+      const user = await sut.newUser('test-ssrf');
+      await post(user, '/api/credentials', { datasource: 'jira', credentials: { url: 'http://169.254.169.254/latest', email: FAKE_JIRA_EMAIL, api_token: FAKE_JIRA_TOKEN } });
+      const { body } = await test(user, 'jira');
+      expect(body).toMatchObject({ datasource: 'jira', ok: false });
+      expect(body['error']).toMatch(/jira url: refusing http:\/\/169\.254\.169\.254\/.*metadata/);
+      const result = await ask(user, 'Which Jira tickets mention the Acme checkout outage?', ['jira']);
+      expect(result.failed_sources).toEqual(['jira']);
+      expect(result.source_results[0]!.error).toMatch(/refusing/);
+    });
+
     it('should say what is missing when the caller stored no credentials', async () => {
       const user = await sut.newUser('test-none');
       const { body } = await test(user, 'jira');

@@ -61,7 +61,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     vaultKeys: generateVaultKey(`k${randomUUID().slice(0, 8)}`),
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: infra.SAMPLE_READER_DATABASE_URL } },
     natsCredentials: natsCredentialsFromEnv(),
-    env: options.env,
+    // The SaaS fakes and test MCP servers listen on loopback, which only an allow-list opens.
+    env: { MCP_EGRESS_ALLOW: '127.0.0.1', ...options.env },
   });
   try {
     await Promise.all(launches.filter((l) => l.name !== 'gateway').map((l) => stack.start(l)));

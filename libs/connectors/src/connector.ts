@@ -11,11 +11,14 @@ export interface ConnectorMetadata {
   icon: string;
 }
 
-/** A credential a user (or the deployment) supplies, and the env var it maps to. */
+/**
+ * A credential a user (or the deployment) supplies, and the env var it maps to. A user's `url`
+ * values pass the worker's egress guard and `path` values must lie in an operator-allowed folder.
+ */
 export interface CredentialField {
   name: string;
   label: string;
-  type: 'text' | 'password' | 'url';
+  type: 'text' | 'password' | 'url' | 'path';
   required: boolean;
   envVar: string;
 }

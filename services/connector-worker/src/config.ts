@@ -21,8 +21,9 @@ export const workerEnvSchema = baseEnvSchema
     TOOL_CALL_TIMEOUT_MS: envFields.positiveMs.default(15_000),
     MCP_IDLE_TIMEOUT_MS: envFields.positiveMs.default(300_000),
     /**
-     * `mcp` workers: hosts, addresses and CIDRs that registered MCP servers may resolve to even
-     * though they are loopback, private or link-local (comma-separated; empty: public only).
+     * Hosts, addresses and CIDRs that registered MCP servers and users' own connector URLs
+     * (Jira site, GitHub API URL, ...) may resolve to even though they are loopback, private or
+     * link-local (comma-separated; empty: public addresses only).
      */
     MCP_EGRESS_ALLOW: z.string().default(''),
     /**
@@ -46,6 +47,11 @@ export const workerEnvSchema = baseEnvSchema
           z.object({ command: z.string().min(1), args: z.array(z.string()).default([]), env: z.record(z.string()).default({}) }).strict(),
         ),
       ),
+    /** Folders users' own `path` credentials (files `root`) may lie in, colon-separated; default: the deployment's FILES_ROOT. */
+    CONNECTOR_ALLOWED_PATHS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(':').map((p) => p.trim()).filter(Boolean)),
     /** Redis for the tool-list, result and schema caches; without it nothing is cached. */
     REDIS_URL: z.string().min(1).optional(),
     /** `off` disables the connector caches even with REDIS_URL set (the benchmark measures real calls). */

@@ -21,7 +21,7 @@ export const filesConnector: ConnectorDefinition = {
     'failover', 'security', 'on-call', 'oncall', 'rule', 'say', 'handle',
   ],
   probe: { tool: 'list_allowed_directories', args: {} },
-  credentialFields: [{ name: 'root', label: 'Folder', type: 'text', required: true, envVar: 'FILES_ROOT' }],
+  credentialFields: [{ name: 'root', label: 'Folder', type: 'path', required: true, envVar: 'FILES_ROOT' }],
   directRouting: [
     { keywords: ['list files', 'directory', 'folder'], tool: 'directory_tree' },
   ],

@@ -8,6 +8,7 @@ import {
   credentialsFromEnv,
   getConnector,
   McpSessionPool,
+  parseEgressAllowList,
   ToolCallBreaker,
   ToolOutcome,
 } from '@mosaic/connectors';
@@ -16,6 +17,7 @@ import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { WorkerConfig } from '../config';
+import { assertUserCredentialsAllowed } from './credential-policy';
 import { RegisteredServers } from './registered-servers.service';
 
 /** Whose credentials a call runs with. Without a user, the deployment's. */
@@ -53,6 +55,7 @@ export class ConnectorClient implements OnApplicationShutdown {
   readonly id: string;
   /** Deployment credentials from the environment: used when the asking user stored none. */
   private readonly deploymentCredentials: Record<string, string>;
+  private readonly credentialPolicy: Parameters<typeof assertUserCredentialsAllowed>[2];
   private readonly pool: McpSessionPool;
   private readonly breakers: BreakerRegistry;
 
@@ -66,6 +69,12 @@ export class ConnectorClient implements OnApplicationShutdown {
     this.id = config.CONNECTOR;
     this.catalog = getConnector(config.CONNECTOR);
     this.deploymentCredentials = this.catalog ? credentialsFromEnv(this.catalog, process.env) : {};
+    // Users may narrow a deployment folder (FILES_ROOT) to a subfolder, never leave it.
+    const deploymentPaths = (this.catalog?.credentialFields ?? []).filter((f) => f.type === 'path').map((f) => this.deploymentCredentials[f.name]);
+    this.credentialPolicy = {
+      egress: parseEgressAllowList(config.MCP_EGRESS_ALLOW),
+      allowedPaths: config.CONNECTOR_ALLOWED_PATHS.length ? config.CONNECTOR_ALLOWED_PATHS : deploymentPaths.filter((p): p is string => Boolean(p)),
+    };
     this.pool = new McpSessionPool(config.MCP_IDLE_TIMEOUT_MS);
     this.breakers = new BreakerRegistry(
       {
@@ -94,7 +103,9 @@ export class ConnectorClient implements OnApplicationShutdown {
   /** The definition and credentials a task runs with: the catalog's and the user's, or a tenant's registration. */
   async target(task: SourceTaskV1): Promise<ConnectorTarget> {
     if (!this.catalog) return this.registered.target(task);
-    return { definition: this.catalog, credentials: await this.credentialsFor(task) };
+    const { values, origin } = await this.resolveCredentials(task);
+    if (origin === 'user') await this.assertAllowed(values);
+    return { definition: this.catalog, credentials: values };
   }
 
   /**
@@ -103,6 +114,11 @@ export class ConnectorClient implements OnApplicationShutdown {
    */
   async credentialsFor(owner: CredentialOwner): Promise<Record<string, string>> {
     return (await this.resolveCredentials(owner)).values;
+  }
+
+  /** Refuses a user's URLs the egress guard denies and folders outside the allowed ones. */
+  assertAllowed(credentials: Readonly<Record<string, string>>): Promise<void> {
+    return this.catalog ? assertUserCredentialsAllowed(this.catalog, credentials, this.credentialPolicy) : Promise.resolve();
   }
 
   /** As `credentialsFor`, saying whose they are. */

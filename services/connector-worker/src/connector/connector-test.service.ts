@@ -39,6 +39,13 @@ export class ConnectorTestService {
 
     const missing = missingCredentials(connector, credentials);
     if (missing.length) return result(false, `${datasource} is not configured (missing ${missing.join(', ')})`);
+    if (origin === 'user') {
+      try {
+        await this.client.assertAllowed(credentials);
+      } catch (error) {
+        return result(false, (error as Error).message);
+      }
+    }
     const bound = this.client.bind(credentials, connector);
     const timeoutMs = this.config.TOOL_CALL_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMs);
