@@ -7,7 +7,10 @@ import {
   FakeJiraServer,
   FakeShopify,
   FakeSlack,
+  FIXTURE_BUCKETS,
+  S3rver,
   startFakeGithub,
+  startS3rver,
   startFakeShopify,
 } from '@mosaic/connectors/testing';
 import { startTestStack, TestStack, TestUser } from './support/test-stack';
@@ -24,6 +27,7 @@ describe('SaaS connectors (end to end)', () => {
   let shopify: FakeShopify;
   let slack: FakeSlack;
   let github: FakeGithub;
+  let s3: S3rver;
   const shopifyToken = 'shpat_e2e_0123456789abcdef';
   const slackBotToken = 'xoxb-e2e-0000-bot';
 
@@ -32,7 +36,8 @@ describe('SaaS connectors (end to end)', () => {
     shopify = await startFakeShopify({ accessToken: shopifyToken });
     slack = await FakeSlack.start({ botToken: slackBotToken, userToken: 'xoxp-e2e-0000-user' });
     github = await startFakeGithub();
-    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    s3 = await startS3rver({ seed: FIXTURE_BUCKETS });
+    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github', 's3'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
   });
 
   afterAll(async () => {
@@ -41,6 +46,7 @@ describe('SaaS connectors (end to end)', () => {
     await shopify?.close();
     await slack?.close();
     await github?.close();
+    await s3?.close();
   });
 
   const post = (user: TestUser, path: string, body: unknown) =>
@@ -99,6 +105,21 @@ describe('SaaS connectors (end to end)', () => {
     expect(result.citations.map((c) => c.item)).toEqual(expect.arrayContaining(['northwind/web#110']));
     expect(result.citations.every((c) => c.url?.startsWith('https://') || c.url?.startsWith('http://'))).toBe(true);
     expect(JSON.stringify(result)).not.toContain(FAKE_GITHUB_TOKEN);
+  });
+
+  it('should answer from S3 through a real S3-compatible server, citing the object by its s3:// URL', async () => {
+    const user = await sut.newUser('s3');
+    const saved = await post(user, '/api/credentials', {
+      datasource: 's3',
+      credentials: { access_key_id: s3.accessKeyId, secret_access_key: 'S3RVER', endpoint: s3.endpoint, bucket: 'acme-reports' },
+    });
+    expect(saved.status).toBe(201);
+    const result = await ask(user, 'What was the Q3 revenue in the S3 reports?', ['s3']);
+    expect(result.successful_sources).toEqual(['s3']);
+    expect(result.citations.some((c) => c.url === 's3://acme-reports/finance/2024/q3-revenue-summary.md')).toBe(true);
+    expect(result.response).toMatch(/\$4\.2M/);
+    const test = await post(user, '/api/datasources/s3/test', {});
+    expect(await test.json()).toMatchObject({ datasource: 's3', ok: true, credentials: 'user' });
   });
 
   describe('POST /api/datasources/{id}/test', () => {

@@ -4,6 +4,7 @@ import { filesConnector } from './files/files.connector';
 import { githubConnector } from './github/github.connector';
 import { jiraConnector } from './jira/jira.connector';
 import { postgresConnector } from './postgres/postgres.connector';
+import { s3Connector } from './s3/s3.connector';
 import { shopifyConnector } from './shopify/shopify.connector';
 import { slackConnector } from './slack/slack.connector';
 
@@ -15,6 +16,7 @@ export const CONNECTORS: Readonly<Record<string, ConnectorDefinition>> = {
   slack: slackConnector,
   jira: jiraConnector,
   shopify: shopifyConnector,
+  s3: s3Connector,
   echo: echoConnector,
 };
 

@@ -12,6 +12,7 @@ export { githubConnector } from './github/github.connector';
 export { slackConnector } from './slack/slack.connector';
 export { jiraConnector } from './jira/jira.connector';
 export { shopifyConnector } from './shopify/shopify.connector';
+export { s3Connector } from './s3/s3.connector';
 export * from './postgres';
 export * from './parameter-injection';
 export * from './registered/tool-pin';

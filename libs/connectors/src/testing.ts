@@ -5,3 +5,6 @@ export * from './shopify/testing/fake-shopify.server';
 export * from './slack/testing/fake-slack.server';
 export * from './github/testing/fake-github.server';
 export * from './registered/testing/wiki-mcp.server';
+export * from './s3/testing/s3rver.server';
+export * from './s3/testing/faulty-s3.proxy';
+export * from './s3/testing/s3-fixtures';
