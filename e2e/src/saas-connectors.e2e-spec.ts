@@ -6,10 +6,13 @@ import {
   FakeGithub,
   FakeJiraServer,
   FakeShopify,
+  FAKE_GOOGLE_TOKEN,
+  FakeGoogle,
   FakeSlack,
   FIXTURE_BUCKETS,
   S3rver,
   startFakeGithub,
+  startFakeGoogle,
   startS3rver,
   startFakeShopify,
 } from '@mosaic/connectors/testing';
@@ -28,6 +31,7 @@ describe('SaaS connectors (end to end)', () => {
   let slack: FakeSlack;
   let github: FakeGithub;
   let s3: S3rver;
+  let google: FakeGoogle;
   const shopifyToken = 'shpat_e2e_0123456789abcdef';
   const slackBotToken = 'xoxb-e2e-0000-bot';
 
@@ -37,7 +41,8 @@ describe('SaaS connectors (end to end)', () => {
     slack = await FakeSlack.start({ botToken: slackBotToken, userToken: 'xoxp-e2e-0000-user' });
     github = await startFakeGithub();
     s3 = await startS3rver({ seed: FIXTURE_BUCKETS });
-    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github', 's3'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    google = await startFakeGoogle();
+    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github', 's3', 'google'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
   });
 
   afterAll(async () => {
@@ -47,6 +52,7 @@ describe('SaaS connectors (end to end)', () => {
     await slack?.close();
     await github?.close();
     await s3?.close();
+    await google?.close();
   });
 
   const post = (user: TestUser, path: string, body: unknown) =>
@@ -120,6 +126,17 @@ describe('SaaS connectors (end to end)', () => {
     expect(result.response).toMatch(/\$4\.2M/);
     const test = await post(user, '/api/datasources/s3/test', {});
     expect(await test.json()).toMatchObject({ datasource: 's3', ok: true, credentials: 'user' });
+  });
+
+  it('should answer from Google Drive with the user\'s OAuth token, citing the document', async () => {
+    const user = await sut.newUser('google');
+    const saved = await post(user, '/api/credentials', { datasource: 'google', credentials: { access_token: FAKE_GOOGLE_TOKEN, api_url: google.url } });
+    expect(saved.status).toBe(201);
+    const result = await ask(user, 'What was the root cause in the payments outage postmortem doc?', ['google']);
+    expect(result.successful_sources).toEqual(['google']);
+    expect(result.response).toMatch(/TLS certificate/);
+    expect(result.citations.some((c) => c.source === 'google' && /docs\.google\.com/.test(c.url ?? ''))).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(FAKE_GOOGLE_TOKEN);
   });
 
   describe('POST /api/datasources/{id}/test', () => {

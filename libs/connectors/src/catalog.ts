@@ -2,6 +2,7 @@ import { ConnectorDefinition } from './connector';
 import { echoConnector } from './echo/echo.connector';
 import { filesConnector } from './files/files.connector';
 import { githubConnector } from './github/github.connector';
+import { googleConnector } from './google/google.connector';
 import { jiraConnector } from './jira/jira.connector';
 import { postgresConnector } from './postgres/postgres.connector';
 import { s3Connector } from './s3/s3.connector';
@@ -17,6 +18,7 @@ export const CONNECTORS: Readonly<Record<string, ConnectorDefinition>> = {
   jira: jiraConnector,
   shopify: shopifyConnector,
   s3: s3Connector,
+  google: googleConnector,
   echo: echoConnector,
 };
 

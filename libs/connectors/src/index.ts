@@ -13,6 +13,7 @@ export { slackConnector } from './slack/slack.connector';
 export { jiraConnector } from './jira/jira.connector';
 export { shopifyConnector } from './shopify/shopify.connector';
 export { s3Connector } from './s3/s3.connector';
+export { googleConnector } from './google/google.connector';
 export * from './postgres';
 export * from './parameter-injection';
 export * from './registered/tool-pin';

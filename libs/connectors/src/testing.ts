@@ -8,3 +8,4 @@ export * from './registered/testing/wiki-mcp.server';
 export * from './s3/testing/s3rver.server';
 export * from './s3/testing/faulty-s3.proxy';
 export * from './s3/testing/s3-fixtures';
+export * from './google/testing/fake-google.server';
