@@ -15,6 +15,11 @@ export interface JetStreamMessageContext {
   readonly streamSequence: number;
   /** Tells the server the message is still being worked on (extends ack wait). */
   working(): void;
+  /**
+   * Aborted when a shutdown drain ran out of time and handed the message back to another
+   * replica: the handler must stop and publish nothing more.
+   */
+  readonly handedBack: AbortSignal;
 }
 
 export interface ConsumerBinding {
@@ -48,7 +53,8 @@ const backoffMs = (deliveryCount: number): number => Math.min(30_000, 1000 * 2 *
  */
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly subscriptions: ConsumerMessages[] = [];
-  private readonly inflight = new Set<Promise<void>>();
+  /** Handlers running now, with their messages (handed back if a drain runs out of time). */
+  private readonly inflight = new Map<Promise<void>, { msg: JsMsg; handBack: AbortController }>();
   private js?: JetStreamClient;
   private closing = false;
 
@@ -89,12 +95,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           msg.nak();
           continue;
         }
-        const task = this.handle(binding, msg).finally(() => {
+        const handBack = new AbortController();
+        const task = this.handle(binding, msg, handBack.signal).finally(() => {
           slots.delete(task);
           this.inflight.delete(task);
         });
         slots.add(task);
-        this.inflight.add(task);
+        this.inflight.set(task, { msg, handBack });
         if (slots.size >= binding.concurrency) await Promise.race(slots);
       }
     } catch (error) {
@@ -102,7 +109,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async handle(binding: ConsumerBinding, msg: JsMsg): Promise<void> {
+  private async handle(binding: ConsumerBinding, msg: JsMsg, handedBack: AbortSignal): Promise<void> {
     const { logger, metrics } = this.options;
     const consumerName = binding.consumer.durable;
     const family = subjectFamily(msg.subject);
@@ -133,6 +140,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       deliveryCount: msg.info.deliveryCount,
       streamSequence: msg.seq,
       working: () => msg.working(),
+      handedBack,
     };
     let outcome: HandlerOutcome;
     try {
@@ -157,6 +165,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       logger.error({ err: error, subject: msg.subject, consumer: consumerName, delivery: msg.info.deliveryCount }, 'handler failed');
     } finally {
       clearInterval(heartbeat);
+    }
+    if (handedBack.aborted) {
+      endTimer({ outcome: 'handed_back' });
+      return;
     }
 
     if (outcome.kind === 'retry' && msg.info.deliveryCount >= binding.consumer.maxDeliver) {
@@ -186,7 +198,19 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.closing = true;
     await Promise.all(this.subscriptions.map((s) => s.close().catch(() => undefined)));
     const timeout = this.options.drainTimeoutMs ?? 20_000;
-    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, timeout).unref())]);
+    const drained = await Promise.race([
+      Promise.allSettled([...this.inflight.keys()]).then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeout).unref()),
+    ]);
+    if (drained) return;
+    // Hand the unfinished messages back now, so another replica starts them without waiting
+    // for their ack wait to run out. A late result is deduplicated by its message id.
+    const unfinished = [...this.inflight.values()];
+    for (const { msg, handBack } of unfinished) {
+      handBack.abort(new Error('handed back to another replica during shutdown'));
+      msg.nak();
+    }
+    this.options.logger.warn({ handed_back: unfinished.length, drain_timeout_ms: timeout }, 'drain timed out; unfinished messages handed back');
   }
 
   on(): never {

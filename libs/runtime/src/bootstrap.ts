@@ -89,6 +89,7 @@ export async function runService<C extends BaseEnv>(spec: ServiceSpec<C>): Promi
           bindings: spec.consumers,
           logger,
           metrics,
+          drainTimeoutMs: spec.config.DRAIN_TIMEOUT_MS,
         }),
       },
       { inheritAppConfig: true },

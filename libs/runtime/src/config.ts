@@ -31,6 +31,8 @@ export const baseEnvSchema = z.object({
   NATS_URL: z.string().min(1, 'NATS_URL is required (e.g. nats://127.0.0.1:4222)'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
+  /** On SIGTERM, how long in-flight messages may finish before the rest are handed back to other replicas. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(20_000),
 });
 
 export const envFields = { port, positiveMs };

@@ -42,7 +42,8 @@ export class SourceTaskService implements OnApplicationShutdown {
     private readonly cache: ToolCacheRepository,
   ) {}
 
-  async run(task: SourceTaskV1): Promise<HandlerOutcome> {
+  /** `handedBack` aborts when a shutdown gave the task to another replica: stop, publish nothing. */
+  async run(task: SourceTaskV1, handedBack: AbortSignal = new AbortController().signal): Promise<HandlerOutcome> {
     const { query_id: queryId, source } = task;
     if (!this.client.serves(source)) return Outcome.giveUp(`task for ${source} reached the ${this.client.id} worker`);
     if (Date.now() >= task.deadline) {
@@ -56,6 +57,8 @@ export class SourceTaskService implements OnApplicationShutdown {
     const toolCalls: ToolCallRecord[] = [];
     const deadline = new AbortController();
     const deadlineTimer = setTimeout(() => deadline.abort(), task.deadline - Date.now());
+    const stopOnHandBack = () => deadline.abort(handedBack.reason);
+    handedBack.addEventListener('abort', stopOnHandBack, { once: true });
     let result: SourceResult;
     let bound: BoundConnector | undefined;
     try {
@@ -66,7 +69,7 @@ export class SourceTaskService implements OnApplicationShutdown {
       bound = connection;
       // Fail fast, before any tool call (cached ones included): the server is known to be down.
       if (connection.breaker.state === 'open') throw new CircuitOpenError(source);
-      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, connection, definition);
+      const call = this.toolCaller(task, toolCalls, deadline.signal, credentials, connection, definition, handedBack);
       // Asked afresh each task: a registered server's tools are checked against their pins every time.
       const listTools = () =>
         connection.listTools({ timeoutMs: Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now())), signal: deadline.signal, refresh: true });
@@ -74,11 +77,15 @@ export class SourceTaskService implements OnApplicationShutdown {
       result = { source, success: true, summary: answer.summary, items: answer.items, tool_calls: toolCalls, duration_ms: Date.now() - started };
     } catch (error) {
       const message = deadline.signal.aborted ? `${source} timed out` : (error as Error).message;
-      this.logger.warn({ query_id: queryId, source, err: error }, 'source task failed');
+      if (handedBack.aborted) this.logger.info({ query_id: queryId, source }, 'task handed back during shutdown');
+      else this.logger.warn({ query_id: queryId, source, err: error }, 'source task failed');
       result = { source, success: false, error: message, summary: '', items: [], tool_calls: toolCalls, duration_ms: Date.now() - started };
     } finally {
       clearTimeout(deadlineTimer);
+      handedBack.removeEventListener('abort', stopOnHandBack);
     }
+    // Another replica owns the task now; whatever this one says would be a duplicate or wrong.
+    if (handedBack.aborted) return Outcome.retry(0, 'handed back during shutdown');
 
     // Labelled by the worker's connector: registered servers (`mcp-*`, per tenant) share `mcp`.
     this.metrics.connectorTaskDuration.observe({ connector: this.client.id, outcome: result.success ? 'success' : 'failure' }, result.duration_ms / 1000);
@@ -107,6 +114,7 @@ export class SourceTaskService implements OnApplicationShutdown {
     credentials: Record<string, string>,
     bound: BoundConnector,
     definition: ConnectorDefinition,
+    handedBack: AbortSignal,
   ): ToolCaller {
     const source = task.source;
     const cacheParts: CacheKeyParts = { scope: cacheScope(task), connector: source, credentialHash: bound.credentialHash };
@@ -152,11 +160,14 @@ export class SourceTaskService implements OnApplicationShutdown {
           duration_ms: duration,
           ...(success ? {} : { error: failure?.message ?? outcome?.text.slice(0, 500) ?? 'failed' }),
         });
-        await this.events.emit(
-          task.query_id,
-          { event_type: 'tool_end', source, tool, success, duration_ms: duration, ...(cached ? { cached: true } : {}) },
-          `tool_end:${source}:${n}`,
-        );
+        // After a hand-back the event ids belong to the replica that took over.
+        if (!handedBack.aborted) {
+          await this.events.emit(
+            task.query_id,
+            { event_type: 'tool_end', source, tool, success, duration_ms: duration, ...(cached ? { cached: true } : {}) },
+            `tool_end:${source}:${n}`,
+          );
+        }
       }
     };
   }
