@@ -69,6 +69,19 @@ describe('SaaS connectors (end to end)', () => {
     expect(result.response).toContain('[1]');
   });
 
+  it('should never write with the local provider, even when the request allows writes', async () => {
+    const user = await sut.newUser('jira-writes');
+    await post(user, '/api/credentials', { datasource: 'jira', credentials: { url: jira.url, email: FAKE_JIRA_EMAIL, api_token: FAKE_JIRA_TOKEN } });
+    const before = jira.requests.length;
+    const response = await post(user, '/api/agent/query', { query: 'Create an issue for the Acme checkout outage', sources: ['jira'], allow_writes: true });
+    const result = (await response.json()) as MultiSourceResponse;
+    expect(result.successful_sources).toEqual(['jira']);
+    const methods = jira.requests.slice(before).map((r) => r.method);
+    expect(methods.length).toBeGreaterThan(0);
+    expect(methods.every((m) => m === 'GET')).toBe(true);
+    expect((await post(user, '/api/agent/query', { query: 'x', allow_writes: 'yes' })).status).toBe(400);
+  });
+
   it('should report a source the user has no credentials for, and rejected credentials, as failed', async () => {
     const stranger = await sut.newUser('no-jira');
     const missing = await ask(stranger, 'Which Jira tickets mention the Acme checkout outage?', ['jira']);

@@ -55,6 +55,10 @@ export type LocalStrategy = (
   context?: StrategyContext,
 ) => Promise<StrategyResult>;
 
+export interface LaunchOptions {
+  allowWrites?: boolean;
+}
+
 export interface ConnectorDefinition {
   metadata: ConnectorMetadata;
   /** Words that make the planner pick this source. */
@@ -65,8 +69,11 @@ export interface ConnectorDefinition {
   probe?: { tool: string; args: Record<string, unknown> };
   /** Context filled into tool arguments the caller left out (user email, default project, time window). */
   injections?: readonly ParameterInjection[];
-  /** Builds the MCP launch spec from the values of the credential fields. */
-  launch(credentials: Readonly<Record<string, string>>): McpLaunchSpec;
+  /**
+   * Builds the MCP launch spec from the values of the credential fields. Write tools exist only
+   * when `allowWrites` (the request asked for them explicitly); otherwise the server is read-only.
+   */
+  launch(credentials: Readonly<Record<string, string>>, options?: LaunchOptions): McpLaunchSpec;
   localStrategy: LocalStrategy;
 }
 

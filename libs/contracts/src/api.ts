@@ -14,6 +14,8 @@ export const AgentQueryRequestSchema = z
     sources: z.array(SourceIdSchema).min(1, 'sources, when given, must name at least one source').max(32).optional(),
     session_id: z.string().max(128).optional(),
     include_plan: z.boolean().optional(),
+    /** Lets connectors expose their write tools (create_issue, send_message, ...) for this query. Off by default. */
+    allow_writes: z.boolean({ invalid_type_error: 'allow_writes must be a boolean' }).optional(),
   })
   .strict();
 export type AgentQueryRequest = z.infer<typeof AgentQueryRequestSchema>;

@@ -46,6 +46,8 @@ export const QueryRequestedV1Schema = z.object({
   /** Who asked (additive: absent on queries from before authentication existed). */
   tenant_id: z.string().uuid().optional(),
   user_id: z.string().uuid().optional(),
+  /** The request explicitly allowed write tools (additive; absent means read-only). */
+  allow_writes: z.boolean().optional(),
   /** The tenant's registered MCP servers among `available_sources`, described for planning (additive). */
   registered_sources: z.array(RegisteredSourceSchema).max(100).optional(),
 });
@@ -70,6 +72,8 @@ export const SourceTaskV1Schema = z.object({
   /** Who asked: the worker uses this user's own credentials (additive field). */
   tenant_id: z.string().uuid().optional(),
   user_id: z.string().uuid().optional(),
+  /** Write tools may be offered (additive; absent means read-only). */
+  allow_writes: z.boolean().optional(),
 });
 export type SourceTaskV1 = z.infer<typeof SourceTaskV1Schema>;
 

@@ -59,7 +59,7 @@ export const githubConnector: ConnectorDefinition = {
   ],
   // Writes stay off here: the worker's sessions are keyed by credentials alone, so a server
   // with create_issue must never be the one read-only questions reuse.
-  launch: (credentials) => ({
+  launch: (credentials, options) => ({
     kind: 'stdio',
     command: process.execPath,
     args: [builtServerEntry('github/github-mcp.main.js')],
@@ -67,6 +67,7 @@ export const githubConnector: ConnectorDefinition = {
       GITHUB_TOKEN: credentials['token'] ?? '',
       ...(credentials['api_url'] ? { GITHUB_API_URL: credentials['api_url'] } : {}),
       ...(credentials['default_owner'] ? { GITHUB_DEFAULT_OWNER: credentials['default_owner'] } : {}),
+      ...(options?.allowWrites ? { GITHUB_ALLOW_WRITES: 'true' } : {}),
     },
   }),
   localStrategy: (query, call, credentials) => answerFromGithub(query, call, credentials['default_owner']),

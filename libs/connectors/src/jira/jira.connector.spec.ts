@@ -20,7 +20,7 @@ describe('jiraConnector', () => {
     expect(missingCredentials(jiraConnector, { url: 'https://x.atlassian.net' })).toEqual(['JIRA_EMAIL', 'JIRA_API_TOKEN']);
   });
 
-  it('should launch the server with only the Jira credentials and never allow writes', () => {
+  it('should launch the server with only the Jira credentials and writes off when the request did not allow them', () => {
     const credentials = credentialsFromEnv(jiraConnector, {
       JIRA_URL: 'https://northwind.atlassian.net',
       JIRA_EMAIL: 'a@b.c',
@@ -143,5 +143,13 @@ describe(answerFromJira.name, () => {
     fake.failNext(10, 500);
 
     await expect(answerFromJira('Acme outage', call)).rejects.toThrow(/query_jira failed: jira is unavailable/);
+  });
+
+  it('should offer write tools only when the request explicitly allowed writes', () => {
+    const credentials = { url: 'https://northwind.atlassian.net', email: 'a@b.c', api_token: 'secret' };
+    const spec = jiraConnector.launch(credentials, { allowWrites: true });
+    expect(spec.kind === 'stdio' && spec.env?.['JIRA_ALLOW_WRITES']).toBe('true');
+    const readOnly = jiraConnector.launch(credentials, { allowWrites: false });
+    expect(readOnly.kind === 'stdio' && readOnly.env?.['JIRA_ALLOW_WRITES']).toBeUndefined();
   });
 });

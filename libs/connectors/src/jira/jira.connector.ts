@@ -38,8 +38,8 @@ export const jiraConnector: ConnectorDefinition = {
     { keywords: ['assigned to me', 'my issues', 'my tickets'], tool: 'query_jira', args: { jql: ASSIGNED_TO_ME_JQL } },
   ],
   // Only the three credentials: the worker's environment never reaches the server, and
-  // JIRA_ALLOW_WRITES stays unset, so Mosaic's Jira is read-only.
-  launch: (credentials) => ({
+  // JIRA_ALLOW_WRITES is set only for a request that explicitly allows writes.
+  launch: (credentials, options) => ({
     kind: 'stdio',
     command: process.execPath,
     args: [builtServerEntry('jira/jira-mcp.main.js')],
@@ -47,6 +47,7 @@ export const jiraConnector: ConnectorDefinition = {
       JIRA_URL: credentials['url'] ?? '',
       JIRA_EMAIL: credentials['email'] ?? '',
       JIRA_API_TOKEN: credentials['api_token'] ?? '',
+      ...(options?.allowWrites ? { JIRA_ALLOW_WRITES: 'true' } : {}),
     },
   }),
   localStrategy: (query, call) => answerFromJira(query, call),

@@ -37,15 +37,16 @@ export const slackConnector: ConnectorDefinition = {
     { keywords: ['channel', 'channels'], tool: 'list_channels' },
     { keywords: ['user', 'users', 'who'], tool: 'list_users' },
   ],
-  launch: (credentials) => ({
+  launch: (credentials, options) => ({
     kind: 'stdio',
     command: process.execPath,
     args: [builtServerEntry('slack/slack-mcp.main.js')],
-    // Only what the server needs; writes stay off (SLACK_ALLOW_WRITES unset) for worker-launched servers.
+    // Only what the server needs; writes stay off unless the request explicitly allowed them.
     env: {
       SLACK_BOT_TOKEN: credentials['bot_token'] ?? '',
       ...(credentials['user_token'] ? { SLACK_USER_TOKEN: credentials['user_token'] } : {}),
       ...(credentials['api_url'] ? { SLACK_API_URL: credentials['api_url'] } : {}),
+      ...(options?.allowWrites ? { SLACK_ALLOW_WRITES: 'true' } : {}),
     },
   }),
   localStrategy: (query, call) => answerFromSlack(query, call),

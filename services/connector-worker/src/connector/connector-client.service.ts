@@ -7,6 +7,7 @@ import {
   credentialSetHash,
   credentialsFromEnv,
   getConnector,
+  LaunchOptions,
   McpSessionPool,
   parseEgressAllowList,
   ToolCallBreaker,
@@ -139,11 +140,12 @@ export class ConnectorClient implements OnApplicationShutdown {
     }
   }
 
-  bind(credentials: Record<string, string>, definition: ConnectorDefinition): BoundConnector {
+  bind(credentials: Record<string, string>, definition: ConnectorDefinition, options: LaunchOptions = {}): BoundConnector {
     const credentialHash = credentialSetHash(credentials);
-    // One MCP session per credential set: users never share a session opened with someone else's secrets.
-    const sessionKey = `${definition.metadata.id}:${credentialHash}`;
-    const session = () => this.pool.get(sessionKey, definition.launch(credentials));
+    // One MCP session per credential set (and write permission): users never share a session
+    // opened with someone else's secrets, and a read-only query never gets a writing server.
+    const sessionKey = `${definition.metadata.id}:${credentialHash}${options.allowWrites ? ':writes' : ''}`;
+    const session = () => this.pool.get(sessionKey, definition.launch(credentials, options));
     // Breaker metrics are labelled by this worker's connector: registered servers share `mcp`.
     const breaker = this.breakers.get(this.id, credentialHash);
     return {

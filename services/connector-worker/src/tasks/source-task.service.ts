@@ -65,7 +65,7 @@ export class SourceTaskService implements OnApplicationShutdown {
       const { definition, credentials } = await this.client.target(task);
       const missing = missingCredentials(definition, credentials);
       if (missing.length) throw new Error(`${source} is not configured (missing ${missing.join(', ')})`);
-      const connection = this.client.bind(credentials, definition);
+      const connection = this.client.bind(credentials, definition, { allowWrites: task.allow_writes === true });
       bound = connection;
       // Fail fast, before any tool call (cached ones included): the server is known to be down.
       if (connection.breaker.state === 'open') throw new CircuitOpenError(source);

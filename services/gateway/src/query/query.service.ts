@@ -51,6 +51,7 @@ export class QueryService {
           query_id: queryId,
           query: request.query,
           ...(request.sources ? { sources: request.sources } : {}),
+          ...(request.allow_writes ? { allow_writes: true } : {}),
           available_sources: available,
           ...(registered.length ? { registered_sources: registered } : {}),
           tenant_id: principal.tenant_id,
@@ -67,7 +68,7 @@ export class QueryService {
     this.logger.info({ query_id: queryId, tenant_id: principal.tenant_id, user_id: principal.user_id, sources: request.sources }, 'query accepted');
     // The audit trail of queries run; never delays or fails the query itself.
     void this.rpc
-      .call(AUTH_SUBJECTS.recordAudit, { principal, client, action: 'query.run', target: queryId, details: { sources: request.sources ?? available, length: request.query.length } })
+      .call(AUTH_SUBJECTS.recordAudit, { principal, client, action: 'query.run', target: queryId, details: { sources: request.sources ?? available, length: request.query.length, allow_writes: request.allow_writes === true } })
       .catch((error: unknown) => this.logger.warn({ err: error, query_id: queryId }, 'query audit record failed'));
     return { queryId, deadline };
   }

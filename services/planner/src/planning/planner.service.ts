@@ -56,7 +56,15 @@ export class PlannerService {
         this.publisher.publish(
           SOURCE_TASK_V1_PREFIX,
           taskSubjectForSource(source),
-          { query_id: queryId, query: request.query, source, deadline: request.deadline, tenant_id: request.tenant_id, user_id: request.user_id },
+          {
+            query_id: queryId,
+            query: request.query,
+            source,
+            deadline: request.deadline,
+            tenant_id: request.tenant_id,
+            user_id: request.user_id,
+            ...(request.allow_writes ? { allow_writes: true } : {}),
+          },
           `${queryId}:task:${source}`,
         ),
       ),
