@@ -287,6 +287,7 @@ describe(parseConfig.name, () => {
       HOST: '127.0.0.1',
       NATS_URL: 'nats://127.0.0.1:4222',
       PORT: 8080,
+      DRAIN_TIMEOUT_MS: 20_000,
       QUERY_TIMEOUT_MS: 2500,
     });
   });
