@@ -48,6 +48,10 @@ export const AgentEventV1Schema = z.discriminatedUnion('event_type', [
     breaker: BreakerStateSchema.optional(),
   }),
   z.object({ ...base, event_type: z.literal('synthesizing') }),
+  /** Extended thinking of the synthesis model, when enabled (seed §10: `thinking {content}`). */
+  z.object({ ...base, event_type: z.literal('thinking_start') }),
+  z.object({ ...base, event_type: z.literal('thinking'), content: z.string() }),
+  z.object({ ...base, event_type: z.literal('thinking_end') }),
   z.object({ ...base, event_type: z.literal('synthesis_chunk'), chunk: z.string() }),
   z.object({ ...base, event_type: z.literal('done'), result: MultiSourceResponseSchema }),
   z.object({ ...base, event_type: z.literal('error'), error: z.string(), code: z.string() }),

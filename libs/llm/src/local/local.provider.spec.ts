@@ -58,7 +58,7 @@ async function run(sut: LocalProvider, input: SynthesisInput): Promise<{ text: s
   let citations: Citation[] | undefined;
   for await (const delta of sut.synthesize(input)) {
     if (delta.type === 'text') text += delta.text;
-    else citations = delta.citations;
+    else if (delta.type === 'citations') citations = delta.citations;
   }
   if (!citations) throw new Error('synthesize ended without citations');
   return { text, citations };

@@ -94,13 +94,24 @@ export class SynthesizerService {
     let response = '';
     let citations: Citation[] = [];
     let chunk = 0;
+    let thought = 0;
     for await (const delta of this.llm.synthesize({ query: planned.query, plan: planned.plan, results, sourceNames })) {
-      if (delta.type === 'citations') {
-        citations = delta.citations;
-        continue;
+      switch (delta.type) {
+        case 'citations':
+          citations = delta.citations;
+          break;
+        case 'text':
+          response += delta.text;
+          await this.events.emit(queryId, { event_type: 'synthesis_chunk', chunk: delta.text }, `synthesis_chunk:${chunk++}`);
+          break;
+        case 'thinking_start':
+        case 'thinking_end':
+          await this.events.emit(queryId, { event_type: delta.type }, delta.type);
+          break;
+        case 'thinking':
+          await this.events.emit(queryId, { event_type: 'thinking', content: delta.text }, `thinking:${thought++}`);
+          break;
       }
-      response += delta.text;
-      await this.events.emit(queryId, { event_type: 'synthesis_chunk', chunk: delta.text }, `synthesis_chunk:${chunk++}`);
     }
     const result: MultiSourceResponse = {
       query_id: queryId,
