@@ -106,7 +106,7 @@ describe('AgentEventV1Schema', () => {
   });
 
   it('should reject an event whose type is unknown', () => {
-    const result = AgentEventV1Schema.safeParse({ ...envelope, event_type: 'thinking' });
+    const result = AgentEventV1Schema.safeParse({ ...envelope, event_type: 'reasoning' });
 
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]).toMatchObject({ code: 'invalid_union_discriminator', path: ['event_type'] });
