@@ -32,6 +32,16 @@ export const RegisteredSourceSchema = z.object({
 });
 export type RegisteredSource = z.infer<typeof RegisteredSourceSchema>;
 
+/** Tokens one model call used. */
+export const TokenUsageSchema = z.object({
+  model: z.string().max(128),
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  cache_read_input_tokens: z.number().int().nonnegative().default(0),
+  cache_creation_input_tokens: z.number().int().nonnegative().default(0),
+});
+export type TokenUsageV1 = z.infer<typeof TokenUsageSchema>;
+
 /** `mosaic.query.requested.v1`: published by the gateway once per accepted query. */
 export const QueryRequestedV1Schema = z.object({
   query_id: QueryIdSchema,
@@ -60,6 +70,10 @@ export const QueryPlannedV1Schema = z.object({
   plan: AgentPlanSchema,
   deadline: z.number().int().positive(),
   requested_at: z.number().int().positive(),
+  /** Who asked, for the tenant's token budget (additive). */
+  tenant_id: z.string().uuid().optional(),
+  /** Model calls the planner made (additive). */
+  usage: z.array(TokenUsageSchema).max(16).optional(),
 });
 export type QueryPlannedV1 = z.infer<typeof QueryPlannedV1Schema>;
 
@@ -109,6 +123,8 @@ export const SourceResultSchema = z.object({
   items: z.array(SourceItemSchema),
   tool_calls: z.array(ToolCallRecordSchema),
   duration_ms: z.number().nonnegative(),
+  /** Model calls the worker made for this source (additive; absent with the local provider). */
+  usage: z.array(TokenUsageSchema).max(64).optional(),
 });
 export type SourceResult = z.infer<typeof SourceResultSchema>;
 
@@ -139,5 +155,20 @@ export const MultiSourceResponseSchema = z.object({
   plan: AgentPlanSchema,
   citations: z.array(CitationSchema),
   duration_ms: z.number().nonnegative(),
+  /** Tokens the query used, in total and by model (additive; absent when no model was called). */
+  usage: z
+    .object({
+      input_tokens: z.number().int().nonnegative(),
+      output_tokens: z.number().int().nonnegative(),
+      by_model: z.record(z.object({ input_tokens: z.number().int().nonnegative(), output_tokens: z.number().int().nonnegative() })),
+    })
+    .optional(),
 });
 export type MultiSourceResponse = z.infer<typeof MultiSourceResponseSchema>;
+
+/**
+ * Redis key of a tenant's model tokens on one UTC day (`YYYY-MM-DD`): the synthesizer adds each
+ * query's tokens, the gateway refuses new queries once it reaches the tenant's daily budget.
+ */
+export const tenantTokensKey = (tenantId: string, day: string): string => `mosaic:tokens:{${tenantId}}:${day}`;
+export const utcDay = (at: Date = new Date()): string => at.toISOString().slice(0, 10);

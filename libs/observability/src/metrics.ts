@@ -68,6 +68,28 @@ export class MosaicMetrics {
     registers: [this.registry],
   });
 
+  readonly llmTokens = new Counter({
+    name: 'mosaic_llm_tokens_total',
+    help: 'LLM tokens by model and kind (input, output, cache_read, cache_creation)',
+    labelNames: ['model', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly llmCallDuration = new Histogram({
+    name: 'mosaic_llm_call_duration_seconds',
+    help: 'LLM call duration by provider, role (plan, tools, synthesis) and outcome',
+    labelNames: ['provider', 'role', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  readonly llmFallbacks = new Counter({
+    name: 'mosaic_llm_fallbacks_total',
+    help: 'Times a model call failed and the local provider answered instead, by role and error code',
+    labelNames: ['role', 'code'] as const,
+    registers: [this.registry],
+  });
+
   readonly openSseConnections = new Gauge({
     name: 'mosaic_sse_connections_open',
     help: 'Server-Sent Event streams currently open',

@@ -20,6 +20,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   QUERY_DEADLINE_MS: envFields.positiveMs.max(600_000).default(30_000),
   /** How long `POST /api/datasources/{id}/test` waits for the connector's worker (which gives up at its own call timeout, 15 s by default). */
   DATASOURCE_TEST_TIMEOUT_MS: envFields.positiveMs.max(120_000).default(20_000),
+  /** Model tokens a tenant may use per UTC day (0: no budget). Only the Anthropic provider uses tokens. */
+  LLM_TOKEN_BUDGET_DAILY: z.coerce.number().int().nonnegative().default(0),
   /** Largest request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SSE_HEARTBEAT_MS: envFields.positiveMs.default(15_000),

@@ -12,6 +12,7 @@ import { McpServersController } from './mcp-servers/mcp-servers.controller';
 import { RegisteredSourcesService } from './mcp-servers/registered-sources.service';
 import { QueryController } from './query/query.controller';
 import { QueryService } from './query/query.service';
+import { TokenBudgetService } from './query/token-budget.service';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesService } from './sources/sources.service';
 import { TenantController } from './tenant/tenant.controller';
@@ -29,6 +30,7 @@ import { UsersController } from './users/users.controller';
     SourcesService,
     RegisteredSourcesService,
     QueryService,
+    TokenBudgetService,
   ],
 })
 export class GatewayModule {}

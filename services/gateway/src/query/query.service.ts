@@ -8,6 +8,7 @@ import { GatewayConfig } from '../config';
 import { RegisteredSourcesService } from '../mcp-servers/registered-sources.service';
 import { SourcesService } from '../sources/sources.service';
 import { parseBody } from '../validation';
+import { TokenBudgetService } from './token-budget.service';
 
 export interface AcceptedQuery {
   queryId: string;
@@ -27,6 +28,7 @@ export class QueryService {
     private readonly sources: SourcesService,
     private readonly rpc: RpcClient,
     private readonly registered: RegisteredSourcesService,
+    private readonly budget: TokenBudgetService,
   ) {}
 
   /** Validates a request body; throws a 400 `ApiError` naming every problem. */
@@ -36,6 +38,7 @@ export class QueryService {
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
   async submit(request: AgentQueryRequest, principal: Principal, client: ClientDetails = {}): Promise<AcceptedQuery> {
+    await this.budget.assertWithinBudget(principal.tenant_id);
     const registered = await this.registered.forCaller(principal, client);
     if (request.sources) this.sources.assertUsable(request.sources, registered.map((s) => s.id));
     const available = [...this.sources.enabledIds(), ...registered.map((s) => s.id)];

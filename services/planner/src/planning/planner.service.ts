@@ -47,7 +47,7 @@ export class PlannerService {
     await this.publisher.publish(
       QUERY_PLANNED_V1,
       QUERY_PLANNED_V1,
-      { query_id: queryId, query: request.query, plan, deadline: request.deadline, requested_at: request.requested_at },
+      { query_id: queryId, query: request.query, plan, deadline: request.deadline, requested_at: request.requested_at, tenant_id: request.tenant_id },
       `${queryId}:planned`,
     );
     await this.events.emit(queryId, { event_type: 'plan_complete', sources: plan.sources, reasoning: plan.reasoning }, 'plan_complete');

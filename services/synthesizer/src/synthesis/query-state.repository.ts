@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { QueryPlannedV1, QueryPlannedV1Schema, SourceResult, SourceResultSchema } from '@mosaic/contracts';
+import { QueryPlannedV1, QueryPlannedV1Schema, SourceResult, SourceResultSchema, tenantTokensKey, utcDay } from '@mosaic/contracts';
 import { CONFIG, READINESS_CHECKS, ReadinessCheck } from '@mosaic/runtime';
 import { SynthesizerConfig } from '../config';
 
@@ -48,6 +48,12 @@ export class QueryStateRepository implements OnApplicationShutdown {
   /** Takes the right to finish the query for a while; false if another replica holds it. */
   async acquireLease(queryId: string, holder: string): Promise<boolean> {
     return (await this.redis.set(key(queryId, 'lease'), holder, 'PX', this.config.FINALIZE_LEASE_MS, 'NX')) === 'OK';
+  }
+
+  /** Adds a finished query's model tokens to its tenant's count for the day (the gateway's budget). */
+  async addTenantTokens(tenantId: string, tokens: number, day = utcDay()): Promise<void> {
+    const counter = tenantTokensKey(tenantId, day);
+    await this.redis.multi().incrby(counter, tokens).expire(counter, 3 * 24 * 60 * 60).exec();
   }
 
   async markDone(queryId: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Citation, MultiSourceResponse, QueryPlannedV1, SourceResult, SourceResultV1 } from '@mosaic/contracts';
+import { Citation, MultiSourceResponse, QueryPlannedV1, SourceResult, SourceResultV1, TokenUsageV1 } from '@mosaic/contracts';
 import { getConnector } from '@mosaic/connectors';
-import { LlmProvider } from '@mosaic/llm';
+import { countTokens, LlmProvider, summarizeUsage, TokenUsage } from '@mosaic/llm';
 import { HandlerOutcome, Outcome, QueryEventsPublisher } from '@mosaic/messaging';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { LOGGER, METRICS } from '@mosaic/runtime';
@@ -95,7 +95,12 @@ export class SynthesizerService {
     let citations: Citation[] = [];
     let chunk = 0;
     let thought = 0;
-    for await (const delta of this.llm.synthesize({ query: planned.query, plan: planned.plan, results, sourceNames })) {
+    const usage: TokenUsageV1[] = [...(planned.usage ?? []), ...results.flatMap((r) => r.usage ?? [])];
+    const onUsage = (u: TokenUsage) => {
+      usage.push(u);
+      countTokens(this.metrics, u);
+    };
+    for await (const delta of this.llm.synthesize({ query: planned.query, plan: planned.plan, results, sourceNames }, { onUsage })) {
       switch (delta.type) {
         case 'citations':
           citations = delta.citations;
@@ -122,7 +127,12 @@ export class SynthesizerService {
       plan: planned.plan,
       citations,
       duration_ms: Date.now() - planned.requested_at,
+      ...(usage.length ? { usage: summarizeUsage(usage) } : {}),
     };
+    if (usage.length && planned.tenant_id) {
+      const tokens = usage.reduce((sum, u) => sum + u.input_tokens + u.output_tokens, 0);
+      await this.state.addTenantTokens(planned.tenant_id, tokens);
+    }
     await this.events.emit(queryId, { event_type: 'done', result }, 'done');
     const outcome = result.failed_sources.length === 0 ? 'success' : result.successful_sources.length ? 'partial' : 'failure';
     this.logger.info({ query_id: queryId, outcome, citations: citations.length }, 'query answered');
