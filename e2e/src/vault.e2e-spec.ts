@@ -155,7 +155,7 @@ describe('vault key rotation (end to end)', () => {
     });
     expect(rotation.stderr).toBe('');
     expect(rotation.status).toBe(0);
-    expect(rotation.stdout).toMatch(/re-encrypted 1 credential\(s\) in 1 tenant\(s\)/);
+    expect(rotation.stdout).toMatch(/re-encrypted 1 credential\(s\) and 0 MCP server header set\(s\) in 1 tenant\(s\)/);
 
     // Old key gone: the rotated row decrypts with the new key alone.
     await restartAuth(newKey);
