@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Mosaic local infrastructure: NATS (JetStream), PostgreSQL and Redis on 127.0.0.1.
+# Mosaic local infrastructure: NATS (JetStream), PostgreSQL, Redis and MariaDB on 127.0.0.1.
 #
-#   bash scripts/infra.sh start|stop|restart|status|env [--profile dev|test] [--wipe] [--export]
+#   bash scripts/infra.sh start|stop|restart|status|env [[--profile] dev|test] [--wipe] [--export]
 #
 #   start           start the servers (no-op when running), wait until healthy,
-#                   provision Postgres, write .mosaic/infra/<profile>/env
+#                   provision Postgres and MariaDB, write .mosaic/infra/<profile>/env
 #   stop [--wipe]   stop the servers this script started; --wipe also deletes the
 #                   profile's data (.mosaic/infra/<profile>/, or the compose volumes)
 #   restart         stop, then start
@@ -18,10 +18,16 @@
 # profile (.mosaic/infra/<profile>/secrets/nats-passwords, mode 0600) and listed in the env
 # file as NATS_<IDENTITY>_PASSWORD, with NATS_ADMIN_USER. The permissions: nats_permissions.
 #
-# Profile: --profile / --profile=, else $MOSAIC_INFRA_PROFILE, else dev.
-#   dev : NATS 4222 (monitor 8222), Postgres 5432,  Redis 6379
-#   test: NATS 14222 (monitor 18222), Postgres 15432, Redis 16379 (Postgres without fsync)
-# Port overrides: MOSAIC_NATS_PORT, MOSAIC_NATS_MONITOR_PORT, MOSAIC_PG_PORT, MOSAIC_REDIS_PORT.
+# MariaDB (the MySQL connector's database): database mosaic_sample, users mosaic (owns the
+# mosaic_* databases) and mosaic_reader (SELECT only); see scripts/infra/mariadb-init.sql.
+# The env file has MYSQL_URL (mosaic_reader) and MYSQL_ADMIN_URL (mosaic, for seeding).
+#
+# Profile: --profile / --profile= / a bare dev|test, else $MOSAIC_INFRA_PROFILE, else dev.
+#   dev : NATS 4222 (monitor 8222), Postgres 5432,  Redis 6379,  MariaDB 3306
+#   test: NATS 14222 (monitor 18222), Postgres 15432, Redis 16379, MariaDB 13306
+#         (Postgres without fsync, MariaDB without flushing its log on commit)
+# Port overrides: MOSAIC_NATS_PORT, MOSAIC_NATS_MONITOR_PORT, MOSAIC_PG_PORT, MOSAIC_REDIS_PORT,
+#   MOSAIC_MYSQL_PORT.
 # Other knobs: MOSAIC_INFRA_MODE=auto|native|docker (default auto: docker when an engine
 #   answers `docker info` within 3 s), MOSAIC_INFRA_TIMEOUT (health wait, seconds, default 30),
 #   MOSAIC_PG_BIN (Postgres bin dir, default /usr/lib/postgresql/15/bin).
@@ -30,9 +36,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COMPOSE_FILE="$ROOT/docker-compose.yml"
 INIT_SQL="$ROOT/scripts/infra/postgres-init.sql"
+MARIADB_INIT_SQL="$ROOT/scripts/infra/mariadb-init.sql"
 INFRA_ROOT="$ROOT/.mosaic/infra"
 TIMEOUT="${MOSAIC_INFRA_TIMEOUT:-30}"
-SERVERS=(nats postgres redis)
+SERVERS=(nats postgres redis mariadb)
 
 say() { echo "[infra] $*"; }
 warn() { echo "[infra] warning: $*" >&2; }
@@ -40,14 +47,14 @@ die() { echo "[infra] error: $*" >&2; exit 1; }
 
 usage() {
   cat <<'EOF'
-usage: bash scripts/infra.sh start|stop|restart|status|env [--profile dev|test] [--wipe] [--export]
-  start            start NATS (JetStream), PostgreSQL and Redis on 127.0.0.1; idempotent
+usage: bash scripts/infra.sh start|stop|restart|status|env [[--profile] dev|test] [--wipe] [--export]
+  start            start NATS (JetStream), PostgreSQL, Redis and MariaDB on 127.0.0.1; idempotent
   stop [--wipe]    stop what this script started; --wipe also deletes the profile's data
   restart          stop, then start
   status           one line per server; exit 0 if all running and healthy, 3 otherwise
-  env [--export]   print NATS_URL, DATABASE_URL, ... as shell-sourceable lines
-profile: --profile dev|test, else $MOSAIC_INFRA_PROFILE, else dev
-ports:   MOSAIC_NATS_PORT, MOSAIC_NATS_MONITOR_PORT, MOSAIC_PG_PORT, MOSAIC_REDIS_PORT
+  env [--export]   print NATS_URL, DATABASE_URL, MYSQL_URL, ... as shell-sourceable lines
+profile: --profile dev|test (or just dev|test), else $MOSAIC_INFRA_PROFILE, else dev
+ports:   MOSAIC_NATS_PORT, MOSAIC_NATS_MONITOR_PORT, MOSAIC_PG_PORT, MOSAIC_REDIS_PORT, MOSAIC_MYSQL_PORT
 EOF
 }
 
@@ -61,6 +68,7 @@ while [ $# -gt 0 ]; do
     start|stop|restart|status|env) [ -z "$CMD" ] || die "more than one command: $CMD, $1"; CMD="$1" ;;
     --profile) [ $# -ge 2 ] || die "--profile needs a value (dev|test)"; PROFILE="$2"; shift ;;
     --profile=*) PROFILE="${1#--profile=}" ;;
+    dev|test) PROFILE="$1" ;;
     --wipe) WIPE=1 ;;
     --export) EXPORT=1 ;;
     -h|--help|help) usage; exit 0 ;;
@@ -72,19 +80,20 @@ done
 [ "$WIPE" = 0 ] || [ "$CMD" = stop ] || die "--wipe only goes with stop"
 
 case "$PROFILE" in
-  dev)  D_NATS=4222;  D_NATS_MON=8222;  D_PG=5432;  D_REDIS=6379 ;;
-  test) D_NATS=14222; D_NATS_MON=18222; D_PG=15432; D_REDIS=16379 ;;
+  dev)  D_NATS=4222;  D_NATS_MON=8222;  D_PG=5432;  D_REDIS=6379;  D_MYSQL=3306 ;;
+  test) D_NATS=14222; D_NATS_MON=18222; D_PG=15432; D_REDIS=16379; D_MYSQL=13306 ;;
   *) die "unknown profile '$PROFILE' (expected dev or test)" ;;
 esac
 NATS_PORT="${MOSAIC_NATS_PORT:-$D_NATS}"
 NATS_MON_PORT="${MOSAIC_NATS_MONITOR_PORT:-$D_NATS_MON}"
 PG_PORT="${MOSAIC_PG_PORT:-$D_PG}"
 REDIS_PORT="${MOSAIC_REDIS_PORT:-$D_REDIS}"
-for p in "$NATS_PORT" "$NATS_MON_PORT" "$PG_PORT" "$REDIS_PORT"; do
+MYSQL_PORT="${MOSAIC_MYSQL_PORT:-$D_MYSQL}"
+for p in "$NATS_PORT" "$NATS_MON_PORT" "$PG_PORT" "$REDIS_PORT" "$MYSQL_PORT"; do
   if ! [[ "$p" =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then die "invalid port '$p'"; fi
 done
-if [ "$(printf '%s\n' "$NATS_PORT" "$NATS_MON_PORT" "$PG_PORT" "$REDIS_PORT" | sort -u | wc -l)" != 4 ]; then
-  die "ports must differ: nats $NATS_PORT, nats monitor $NATS_MON_PORT, postgres $PG_PORT, redis $REDIS_PORT"
+if [ "$(printf '%s\n' "$NATS_PORT" "$NATS_MON_PORT" "$PG_PORT" "$REDIS_PORT" "$MYSQL_PORT" | sort -u | wc -l)" != 5 ]; then
+  die "ports must differ: nats $NATS_PORT, nats monitor $NATS_MON_PORT, postgres $PG_PORT, redis $REDIS_PORT, mariadb $MYSQL_PORT"
 fi
 
 # ---------------------------------------------------------------- layout
@@ -98,6 +107,7 @@ SECRETS_DIR="$DATA/secrets"
 NATS_SECRETS="$SECRETS_DIR/nats-passwords"  # one random password per NATS identity, kept for the profile
 REDIS_DIR="$DATA/redis"
 PG_HOME="$DATA/postgres"               # data/ (PGDATA) and run/ (unix socket dir)
+MARIADB_HOME="$DATA/mariadb"           # data/ (datadir, mariadbd's cwd), run/ (socket, pid file), files/ (secure_file_priv)
 STATE_FILE="$DATA/state"               # ports the running servers were started with
 ENV_FILE="$DATA/env"
 LOCK_FILE="$INFRA_ROOT/.$PROFILE.lock"
@@ -109,6 +119,9 @@ root_hash="$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)"
 PG_FALLBACK_HOME="/var/lib/mosaic-infra/$root_hash-$PROFILE"
 # Unix socket paths are limited to 107 bytes; a deep repository path uses this instead.
 PG_FALLBACK_SOCK="/tmp/mosaic-pg-$root_hash-$PROFILE"
+# The same two fallbacks for MariaDB (its OS user is mysql when this script runs as root).
+MARIADB_FALLBACK_HOME="/var/lib/mosaic-infra/$root_hash-$PROFILE-mariadb"
+MARIADB_FALLBACK_RUN="/tmp/mosaic-mariadb-$root_hash-$PROFILE"
 
 pg_home_real() { readlink -f "$PG_HOME" 2>/dev/null || echo "$PG_HOME"; }
 pgdata() { echo "$(pg_home_real)/data"; }
@@ -135,6 +148,24 @@ PG_BIN="$(find_pg_bin || true)"
 pg_tool() { # psql / pg_isready: prefer the server's bin dir, else PATH
   if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/$1" ]; then echo "$PG_BIN/$1"; else command -v "$1" || echo "$1"; fi
 }
+
+# MariaDB: the server runs as the mysql OS user when this script runs as root (mariadbd
+# refuses root without --user), else as the calling user. Its administrator is the
+# unix-socket account of the same name that mariadb-install-db creates (root@localhost
+# for root): no password anywhere.
+mariadbd_bin() { command -v mariadbd || echo /usr/sbin/mariadbd; }
+mariadb_os_user() { if [ "$(id -u)" = 0 ]; then echo mysql; else id -un; fi; }
+mariadb_admin_user() { id -un; }
+mariadb_home_real() { readlink -f "$MARIADB_HOME" 2>/dev/null || echo "$MARIADB_HOME"; }
+mariadb_datadir() { echo "$(mariadb_home_real)/data"; }
+mariadb_rundir() {
+  local d
+  d="$(mariadb_home_real)/run"
+  if [ $(( ${#d} + 20 )) -gt 100 ]; then d="$MARIADB_FALLBACK_RUN"; fi
+  echo "$d"
+}
+mariadb_socket() { echo "$(mariadb_rundir)/mariadb.sock"; }
+mariadb_pid_file() { echo "$(mariadb_rundir)/mariadbd.pid"; }
 
 # ---------------------------------------------------------------- NATS identities
 # One NATS user per service identity; every connector worker shares `worker`. `admin`
@@ -282,12 +313,13 @@ load_state() { # sets NATS_PORT etc. from the state file (what is actually runni
       MOSAIC_NATS_MONITOR_PORT) NATS_MON_PORT="$v" ;;
       MOSAIC_PG_PORT) PG_PORT="$v" ;;
       MOSAIC_REDIS_PORT) REDIS_PORT="$v" ;;
+      MOSAIC_MYSQL_PORT) MYSQL_PORT="$v" ;;
     esac
   done <"$STATE_FILE"
 }
 write_state() {
-  printf 'MOSAIC_NATS_PORT=%s\nMOSAIC_NATS_MONITOR_PORT=%s\nMOSAIC_PG_PORT=%s\nMOSAIC_REDIS_PORT=%s\n' \
-    "$NATS_PORT" "$NATS_MON_PORT" "$PG_PORT" "$REDIS_PORT" >"$STATE_FILE.tmp"
+  printf 'MOSAIC_NATS_PORT=%s\nMOSAIC_NATS_MONITOR_PORT=%s\nMOSAIC_PG_PORT=%s\nMOSAIC_REDIS_PORT=%s\nMOSAIC_MYSQL_PORT=%s\n' \
+    "$NATS_PORT" "$NATS_MON_PORT" "$PG_PORT" "$REDIS_PORT" "$MYSQL_PORT" >"$STATE_FILE.tmp"
   mv -f "$STATE_FILE.tmp" "$STATE_FILE"
 }
 env_lines() {
@@ -301,6 +333,8 @@ ${x}APP_DATABASE_URL=postgres://mosaic_app:mosaic_app@127.0.0.1:$PG_PORT/mosaic
 ${x}SAMPLE_DATABASE_URL=postgres://mosaic:mosaic@127.0.0.1:$PG_PORT/mosaic_sample
 ${x}SAMPLE_READER_DATABASE_URL=postgres://mosaic_reader:mosaic_reader@127.0.0.1:$PG_PORT/mosaic_sample
 ${x}REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+${x}MYSQL_URL=mysql://mosaic_reader:reader_secret_pw@127.0.0.1:$MYSQL_PORT/mosaic_sample
+${x}MYSQL_ADMIN_URL=mysql://mosaic:mosaic@127.0.0.1:$MYSQL_PORT/mosaic_sample
 EOF
   # NATS users: no password in NATS_URL; each service gets only its own (NATS_USER/NATS_PASSWORD).
   if load_nats_secrets; then
@@ -318,10 +352,12 @@ write_env() {
 }
 
 port_of() {
-  case "$1" in nats) echo "$NATS_PORT" ;; postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; esac
+  case "$1" in nats) echo "$NATS_PORT" ;; postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; mariadb) echo "$MYSQL_PORT" ;; esac
 }
 ports_of() { # ports a server listens on
-  case "$1" in nats) echo "$NATS_PORT $NATS_MON_PORT" ;; postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; esac
+  case "$1" in
+    nats) echo "$NATS_PORT $NATS_MON_PORT" ;; postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; mariadb) echo "$MYSQL_PORT" ;;
+  esac
 }
 log_of() { echo "$LOGS/$1.log"; }
 
@@ -347,6 +383,7 @@ check_ports_free() {
         "$NATS_MON_PORT") var=MOSAIC_NATS_MONITOR_PORT ;;
         "$NATS_PORT") var=MOSAIC_NATS_PORT ;;
         "$PG_PORT") var=MOSAIC_PG_PORT ;;
+        "$MYSQL_PORT") var=MOSAIC_MYSQL_PORT ;;
         *) var=MOSAIC_REDIS_PORT ;;
       esac
       die "$s: port $p is already in use by $who, which this script did not start (profile $PROFILE). Stop it, or pick another port with $var=<port>."
@@ -364,6 +401,15 @@ healthy() {
         [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
       else
         docker_redis_ping
+      fi ;;
+    # Over TCP without credentials: "not allowed to connect" is an answer too, so this also
+    # works before provisioning. --skip-ssl: otherwise that answer counts as a TLS failure.
+    mariadb)
+      if command -v mariadb-admin >/dev/null 2>&1; then
+        timeout 3 mariadb-admin --no-defaults --skip-ssl --protocol=tcp -h 127.0.0.1 -P "$MYSQL_PORT" \
+          --connect-timeout=2 ping >/dev/null 2>&1
+      else
+        docker_mariadb_ping
       fi ;;
   esac
 }
@@ -385,6 +431,7 @@ bin_of() {
     nats) command -v nats-server || echo /usr/sbin/nats-server ;;
     postgres) echo "${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres" ;;
     redis) command -v redis-server || echo /usr/bin/redis-server ;;
+    mariadb) mariadbd_bin ;;
   esac
 }
 pid_of() { # prints the pid of our running server $1; fails when not running
@@ -393,6 +440,7 @@ pid_of() { # prints the pid of our running server $1; fails when not running
     nats) dir="$NATS_DIR"; [ -f "$NATS_PID_FILE" ] && pid="$(head -n1 "$NATS_PID_FILE" 2>/dev/null || true)" ;;
     redis) dir="$REDIS_DIR"; [ -f "$REDIS_PID_FILE" ] && pid="$(head -n1 "$REDIS_PID_FILE" 2>/dev/null || true)" ;;
     postgres) dir="$(pgdata)"; [ -f "$dir/postmaster.pid" ] && pid="$(head -n1 "$dir/postmaster.pid" 2>/dev/null || true)" ;;
+    mariadb) dir="$(mariadb_datadir)"; [ -f "$(mariadb_pid_file)" ] && pid="$(head -n1 "$(mariadb_pid_file)" 2>/dev/null || true)" ;;
   esac
   pid="${pid//[^0-9]/}"
   [ -n "$pid" ] && proc_matches "$pid" "$(bin_of "$s")" "$dir" || return 1
@@ -419,6 +467,12 @@ ensure_native_packages() {
   command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
   { command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } || need+=(redis-server)
   command -v curl >/dev/null 2>&1 || need+=(curl)
+  local new_mariadb=0
+  if [ ! -x "$(mariadbd_bin)" ] || ! command -v mariadb-install-db >/dev/null 2>&1 \
+      || ! command -v mariadb >/dev/null 2>&1 || ! command -v mariadb-admin >/dev/null 2>&1; then
+    need+=(mariadb-server mariadb-client)
+    new_mariadb=1
+  fi
   if [ -z "$PG_BIN" ]; then
     need+=(postgresql)
     # Don't let the package create (and maybe start) a system cluster on 5432,
@@ -431,6 +485,12 @@ ensure_native_packages() {
   [ ${#need[@]} -eq 0 ] && return 0
   apt_install "${need[@]}"
   hash -r
+  # The package starts a system server on 3306 (the dev profile's port) where systemd runs;
+  # ours run from the profile directories instead.
+  if [ "$new_mariadb" = 1 ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mariadb 2>/dev/null; then
+    say "mariadb: stopping and disabling the system service the package started (the profiles run their own)"
+    systemctl disable --now mariadb >>"$INFRA_ROOT/apt.log" 2>&1 || warn "mariadb: could not stop the system service"
+  fi
   PG_BIN="$(find_pg_bin || true)"
   [ -n "$PG_BIN" ] || die "PostgreSQL server binaries not found after installing (set MOSAIC_PG_BIN)"
 }
@@ -546,11 +606,78 @@ start_postgres() {
     || die "postgres: failed to start within ${TIMEOUT}s; see $(log_of postgres)"
 }
 
+# Sets up $MARIADB_HOME so that the server's OS user (mariadb_os_user) can use it.
+prepare_mariadb_home() {
+  local user home run
+  user="$(mariadb_os_user)"
+  if [ ! -e "$MARIADB_HOME" ]; then
+    mkdir -p "$MARIADB_HOME"
+    if [ "$user" != "$(id -un)" ] && ! runuser -u "$user" -- test -x "$MARIADB_HOME" 2>/dev/null; then
+      rmdir "$MARIADB_HOME"
+      say "mariadb: the $user OS user cannot reach $DATA; keeping its files in $MARIADB_FALLBACK_HOME"
+      mkdir -p "$MARIADB_FALLBACK_HOME"
+      ln -sfn "$MARIADB_FALLBACK_HOME" "$MARIADB_HOME"
+    fi
+  fi
+  home="$(mariadb_home_real)"
+  run="$(mariadb_rundir)"
+  mkdir -p "$home" "$run" "$home/files"
+  chmod 0755 "$run"
+  chmod 0700 "$home/files"
+  if [ "$user" != "$(id -un)" ]; then
+    chown "$user:" "$run" "$home/files"
+    runuser -u "$user" -- test -x "$home" -a -w "$run" 2>/dev/null \
+      || die "mariadb: the $user OS user cannot use $home (check the permissions of its parent folders)"
+  fi
+}
+
+# Small InnoDB files and buffers: the databases hold test and sample data only.
+MARIADB_INNODB_OPTS=(--innodb-buffer-pool-size=32M --innodb-log-file-size=16M)
+
+init_mariadb() {
+  local data user
+  data="$(mariadb_datadir)"
+  [ -d "$data/mysql" ] && return 0
+  user="$(mariadb_os_user)"
+  say "mariadb: mariadb-install-db $data"
+  rm -rf "$data.partial"
+  mkdir -p "$data.partial"
+  [ "$user" = "$(id -un)" ] || chown "$user:" "$data.partial"
+  chmod 0700 "$data.partial"
+  # Creates the administrator root@localhost (and <user>@localhost) with unix-socket
+  # authentication only; no anonymous users, no test database.
+  mariadb-install-db --no-defaults --datadir="$data.partial" --user="$user" \
+      --auth-root-authentication-method=socket --skip-test-db --skip-name-resolve \
+      "${MARIADB_INNODB_OPTS[@]}" </dev/null >>"$(log_of mariadb)" 2>&1 \
+    || die "mariadb: mariadb-install-db failed; see $(log_of mariadb)"
+  mv "$data.partial" "$data"
+}
+
+start_mariadb() {
+  prepare_mariadb_home
+  init_mariadb
+  rm -f "$(mariadb_pid_file)"
+  # --no-defaults: nothing from /etc/mysql (the packaged server's datadir, socket, port).
+  # secure_file_priv confines LOAD_FILE / INTO OUTFILE to an empty folder of the profile.
+  local args=(--no-defaults --datadir="$(mariadb_datadir)" --socket="$(mariadb_socket)" --pid-file="$(mariadb_pid_file)"
+    --bind-address=127.0.0.1 --port="$MYSQL_PORT" --skip-name-resolve --skip-log-bin --local-infile=0
+    --secure-file-priv="$(mariadb_home_real)/files" --max-connections=200
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci "${MARIADB_INNODB_OPTS[@]}")
+  [ "$(id -u)" != 0 ] || args+=(--user="$(mariadb_os_user)")
+  [ "$PROFILE" != test ] || args+=(--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0)
+  # The server's output goes to a log file opened here, so its OS user needs no access to logs/.
+  ( cd "$(mariadb_datadir)" && exec setsid "$(mariadbd_bin)" "${args[@]}" </dev/null >>"$(log_of mariadb)" 2>&1 9>&- ) &
+  MARIADB_LAUNCH_PID=$!
+}
+
 wait_healthy() { # server
   local s="$1" deadline=$((SECONDS + TIMEOUT))
   until healthy "$s"; do
     if [ "$s" = nats ] && [ -n "${NATS_LAUNCH_PID:-}" ] && ! kill -0 "$NATS_LAUNCH_PID" 2>/dev/null; then
       die "nats: nats-server exited during start; see $(log_of nats)"
+    fi
+    if [ "$s" = mariadb ] && [ -n "${MARIADB_LAUNCH_PID:-}" ] && ! alive "$MARIADB_LAUNCH_PID"; then
+      die "mariadb: mariadbd exited during start; see $(log_of mariadb)"
     fi
     [ "$SECONDS" -lt "$deadline" ] || die "$s: not healthy after ${TIMEOUT}s; see $(log_of "$s")"
     sleep 0.1
@@ -562,17 +689,22 @@ provision_pg() {
       -f "$INIT_SQL" >>"$(log_of postgres)" 2>&1 \
     || die "postgres: provisioning ($INIT_SQL) failed; see $(log_of postgres)"
 }
+provision_mariadb() {
+  mariadb --no-defaults --socket="$(mariadb_socket)" -u "$(mariadb_admin_user)" --batch \
+      <"$MARIADB_INIT_SQL" >>"$(log_of mariadb)" 2>&1 \
+    || die "mariadb: provisioning ($MARIADB_INIT_SQL) failed; see $(log_of mariadb)"
+}
 
 native_start() {
   ensure_native_packages
   [ -n "$PG_BIN" ] || die "PostgreSQL server binaries not found (set MOSAIC_PG_BIN)"
   mkdir -p "$LOGS" "$RUN" "$NATS_DIR" "$REDIS_DIR"
   # Servers already running keep the ports they were started with.
-  local want="$NATS_PORT $NATS_MON_PORT $PG_PORT $REDIS_PORT" s pid started=()
+  local want="$NATS_PORT $NATS_MON_PORT $PG_PORT $REDIS_PORT $MYSQL_PORT" s pid started=()
   if any_running_native; then
     load_state
-    [ "$want" = "$NATS_PORT $NATS_MON_PORT $PG_PORT $REDIS_PORT" ] \
-      || warn "servers of profile $PROFILE already run on ports $NATS_PORT/$NATS_MON_PORT/$PG_PORT/$REDIS_PORT (nats/monitor/postgres/redis); stop them to change ports"
+    [ "$want" = "$NATS_PORT $NATS_MON_PORT $PG_PORT $REDIS_PORT $MYSQL_PORT" ] \
+      || warn "servers of profile $PROFILE already run on ports $NATS_PORT/$NATS_MON_PORT/$PG_PORT/$REDIS_PORT/$MYSQL_PORT (nats/monitor/postgres/redis/mariadb); stop them to change ports"
   fi
   if write_nats_conf native "$NATS_CONF"; then apply_nats_conf; fi
   # Check every port before starting anything, so a conflict leaves nothing half-started.
@@ -590,6 +722,7 @@ native_start() {
     wait_healthy "$s"
   done
   provision_pg
+  provision_mariadb
   for s in "${started[@]}"; do
     say "$s: started (pid $(pid_of "$s" || echo '?'), port $(port_of "$s"))"
   done
@@ -619,16 +752,17 @@ native_stop() {
   for s in "${SERVERS[@]}"; do
     if ! pid="$(pid_of "$s")"; then
       # A stale pid file (server died, or pid reused by another process) is just removed.
-      case "$s" in nats) rm -f "$NATS_PID_FILE" ;; redis) rm -f "$REDIS_PID_FILE" ;; esac
+      case "$s" in nats) rm -f "$NATS_PID_FILE" ;; redis) rm -f "$REDIS_PID_FILE" ;; mariadb) rm -f "$(mariadb_pid_file)" ;; esac
       continue
     fi
     if [ "$s" = postgres ]; then
       runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$(pgdata)" -m fast -w -t 30 stop >>"$(log_of postgres)" 2>&1 \
         || stop_pid "$s" "$pid"
     else
+      # mariadbd shuts down cleanly on SIGTERM (and removes its pid file).
       stop_pid "$s" "$pid"
     fi
-    case "$s" in nats) rm -f "$NATS_PID_FILE" ;; redis) rm -f "$REDIS_PID_FILE" ;; esac
+    case "$s" in nats) rm -f "$NATS_PID_FILE" ;; redis) rm -f "$REDIS_PID_FILE" ;; mariadb) rm -f "$(mariadb_pid_file)" ;; esac
     say "$s: stopped (pid $pid)"
     stopped=1
   done
@@ -661,7 +795,12 @@ wipe_native() {
     rm -rf "$PG_FALLBACK_HOME"
     rmdir "$(dirname "$PG_FALLBACK_HOME")" 2>/dev/null || true
   fi
-  rm -rf "$PG_FALLBACK_SOCK" "$DATA"
+  home="$(readlink -f "$MARIADB_HOME" 2>/dev/null || true)"
+  if [ -n "$home" ] && [ "$home" = "$MARIADB_FALLBACK_HOME" ]; then
+    rm -rf "$MARIADB_FALLBACK_HOME"
+    rmdir "$(dirname "$MARIADB_FALLBACK_HOME")" 2>/dev/null || true
+  fi
+  rm -rf "$PG_FALLBACK_SOCK" "$MARIADB_FALLBACK_RUN" "$DATA"
   say "profile $PROFILE: data wiped (${DATA#"$ROOT"/})"
 }
 
@@ -682,8 +821,11 @@ docker_available() {
 compose() {
   MOSAIC_NATS_CONFIG="$NATS_DOCKER_CONF" MOSAIC_NATS_PORT="$NATS_PORT" MOSAIC_NATS_MONITOR_PORT="$NATS_MON_PORT" MOSAIC_PG_PORT="$PG_PORT" \
   MOSAIC_REDIS_PORT="$REDIS_PORT" MOSAIC_PG_DURABILITY="$([ "$PROFILE" = test ] && echo off || echo on)" \
+  MOSAIC_MYSQL_PORT="$MYSQL_PORT" MOSAIC_MYSQL_FLUSH_AT_COMMIT="$([ "$PROFILE" = test ] && echo 0 || echo 1)" \
     "${COMPOSE[@]}" -f "$COMPOSE_FILE" -p "mosaic-$PROFILE" "$@"
 }
+# The container's root password (docker-compose.yml); the container only listens on 127.0.0.1.
+MARIADB_DOCKER_ROOT_PASSWORD=mosaic_root
 docker_cid() { compose ps -q "$1" 2>/dev/null | head -n1; }
 docker_state() { # prints "running healthy" etc.; fails when no container
   local cid
@@ -694,6 +836,10 @@ docker_state() { # prints "running healthy" etc.; fails when no container
 docker_redis_ping() {
   [ ${#COMPOSE[@]} -gt 0 ] || return 1
   [ "$(compose exec -T redis redis-cli ping 2>/dev/null | tr -d '\r')" = PONG ]
+}
+docker_mariadb_ping() { # the image's own health check script
+  [ ${#COMPOSE[@]} -gt 0 ] || return 1
+  compose exec -T mariadb healthcheck.sh --connect >/dev/null 2>&1
 }
 docker_start() {
   mkdir -p "$DATA"
@@ -707,11 +853,13 @@ docker_start() {
     st="$(docker_state "$s" || true)"
     case "$st" in running*) say "$s: already running (container, port $(port_of "$s"))" ;; *) check_ports_free "$s" ;; esac
   done
-  compose up -d --wait nats postgres redis 9>&- \
+  compose up -d --wait nats postgres redis mariadb 9>&- \
     || die "docker compose up failed; see: ${COMPOSE[*]} -p mosaic-$PROFILE logs"
   # The image runs postgres-init.sql only on a fresh volume; rerun it (idempotent).
   compose exec -T postgres psql -X -q -v ON_ERROR_STOP=1 -U mosaic -d mosaic <"$INIT_SQL" >/dev/null \
     || die "postgres: provisioning failed in the container"
+  compose exec -T mariadb mariadb -uroot --password="$MARIADB_DOCKER_ROOT_PASSWORD" --batch <"$MARIADB_INIT_SQL" >/dev/null \
+    || die "mariadb: provisioning failed in the container"
   for s in "${SERVERS[@]}"; do wait_healthy "$s"; done
   write_state
   write_env

@@ -1,3 +1,4 @@
+import { createConnection } from 'mysql2/promise';
 import { MultiSourceResponse } from '@mosaic/contracts';
 import {
   FAKE_GITHUB_TOKEN,
@@ -42,7 +43,7 @@ describe('SaaS connectors (end to end)', () => {
     github = await startFakeGithub();
     s3 = await startS3rver({ seed: FIXTURE_BUCKETS });
     google = await startFakeGoogle();
-    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github', 's3', 'google'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    sut = await startTestStack({ name: 'saas', sources: ['jira', 'shopify', 'slack', 'github', 's3', 'google', 'mysql'], env: { RATE_LIMIT_PER_MINUTE: '10000' } });
   });
 
   afterAll(async () => {
@@ -150,6 +151,29 @@ describe('SaaS connectors (end to end)', () => {
     expect(result.response).toMatch(/TLS certificate/);
     expect(result.citations.some((c) => c.source === 'google' && /docs\.google\.com/.test(c.url ?? ''))).toBe(true);
     expect(JSON.stringify(result)).not.toContain(FAKE_GOOGLE_TOKEN);
+  });
+
+  it('should answer from MySQL (a real MariaDB) through the read-only server, citing the row', async () => {
+    const adminUrl = process.env['MYSQL_ADMIN_URL'];
+    const readerUrl = process.env['MYSQL_URL'];
+    if (!adminUrl || !readerUrl) throw new Error('MYSQL_ADMIN_URL and MYSQL_URL are not set: run `npm test` (the test infra env provides them)');
+    const admin = await createConnection(adminUrl);
+    try {
+      await admin.query('CREATE TABLE IF NOT EXISTS e2e_vendor_contracts (id INT PRIMARY KEY, vendor VARCHAR(100), notes TEXT)');
+      await admin.query('REPLACE INTO e2e_vendor_contracts VALUES (1, ?, ?), (2, ?, ?)', [
+        'Globex Payments', 'Payment gateway contract renews on 2027-01-31; termination needs 90 days notice.',
+        'Initech Hosting', 'Hosting contract for the staging cluster.',
+      ]);
+    } finally {
+      await admin.end();
+    }
+    const user = await sut.newUser('mysql');
+    expect((await post(user, '/api/credentials', { datasource: 'mysql', credentials: { url: readerUrl } })).status).toBe(201);
+    const result = await ask(user, 'When does the payment gateway vendor contract renew?', ['mysql']);
+    expect(result.successful_sources).toEqual(['mysql']);
+    expect(result.citations.some((c) => c.source === 'mysql' && c.item === 'e2e_vendor_contracts:1')).toBe(true);
+    expect(result.response).toMatch(/2027-01-31/);
+    expect(JSON.stringify(result)).not.toContain(new URL(readerUrl).password);
   });
 
   describe('POST /api/datasources/{id}/test', () => {

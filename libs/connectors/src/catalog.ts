@@ -4,6 +4,7 @@ import { filesConnector } from './files/files.connector';
 import { githubConnector } from './github/github.connector';
 import { googleConnector } from './google/google.connector';
 import { jiraConnector } from './jira/jira.connector';
+import { mysqlConnector } from './mysql/mysql.connector';
 import { postgresConnector } from './postgres/postgres.connector';
 import { s3Connector } from './s3/s3.connector';
 import { shopifyConnector } from './shopify/shopify.connector';
@@ -13,6 +14,7 @@ import { slackConnector } from './slack/slack.connector';
 export const CONNECTORS: Readonly<Record<string, ConnectorDefinition>> = {
   files: filesConnector,
   postgres: postgresConnector,
+  mysql: mysqlConnector,
   github: githubConnector,
   slack: slackConnector,
   jira: jiraConnector,

@@ -14,6 +14,8 @@ export { jiraConnector } from './jira/jira.connector';
 export { shopifyConnector } from './shopify/shopify.connector';
 export { s3Connector } from './s3/s3.connector';
 export { googleConnector } from './google/google.connector';
+export { mysqlConnector } from './mysql/mysql.connector';
+export * from './mysql';
 export * from './postgres';
 export * from './parameter-injection';
 export * from './registered/tool-pin';

@@ -9,4 +9,4 @@ export type {
   TableDescription,
 } from './postgres-catalog';
 export { PostgresToolErrorCode } from './postgres-tool.exception';
-export { extractSearchKeywords } from './search-keywords';
+export { extractSearchKeywords } from '../sql/search-keywords';

@@ -1,6 +1,6 @@
 import { escapeIdentifier, type PoolClient } from 'pg';
 import { loadSearchTargets, type SearchTarget, unknownTableException } from './postgres-catalog';
-import { containsPattern, extractSearchKeywords, wholeValuePattern } from './search-keywords';
+import { containsPattern, extractSearchKeywords, wholeValuePattern } from '../sql/search-keywords';
 
 /** One matching row. */
 export interface SearchHit {

@@ -1,7 +1,8 @@
 /**
- * Turns a natural-language question into the keywords the `search` tool matches with
- * ILIKE '%keyword%'. Matching is by substring, so a crude stem that is a prefix of the
- * real word ("refund" for "refunded", "escalat" for "escalated") is exactly what we want.
+ * Turns a natural-language question into the keywords the SQL connectors' `search` tools
+ * (Postgres, MySQL) match with a case-insensitive LIKE '%keyword%'. Matching is by substring,
+ * so a crude stem that is a prefix of the real word ("refund" for "refunded", "escalat" for
+ * "escalated") is exactly what we want. Keywords hold only letters and digits.
  */
 
 /** Most keywords one search uses: each one costs a pattern per text column per row. */
@@ -54,14 +55,15 @@ export function stemKeyword(word: string): string {
   return word;
 }
 
-/** An ILIKE pattern matching the keyword anywhere; LIKE wildcards in it are taken literally. */
+/** A LIKE / ILIKE pattern matching the keyword anywhere; LIKE wildcards in it are taken literally. */
 export function containsPattern(keyword: string): string {
   return `%${keyword.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 /**
- * A case-insensitive regular expression (PostgreSQL ARE) matching a whole column value
- * that is the keyword plus at most an inflection: "refund" matches 'refunded'.
+ * A regular expression matching a whole column value that is the keyword plus at most an
+ * inflection: "refund" matches 'refunded'. Plain POSIX ERE syntax, so PostgreSQL (`~*`),
+ * MariaDB (PCRE) and MySQL (ICU) `REGEXP` read it the same way.
  */
 export function wholeValuePattern(keyword: string): string {
   return `^${keyword.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}(s|es|d|ed|ing)?$`;
