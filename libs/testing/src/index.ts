@@ -3,3 +3,4 @@
 // stacks live with the end-to-end tests (e2e/src/support).
 export * from './infra-env';
 export * from './sse-client';
+export * from './fake-anthropic.server';
