@@ -180,6 +180,7 @@ CREDENTIALS_SUBJECT=mosaic.auth.v1.credentials.resolve
 # Registered MCP servers' launch specs (decrypted headers) and drift reports: workers only.
 MCP_SERVER_WORKER_SUBJECTS=(mosaic.auth.v1.mcp-server.resolve mosaic.auth.v1.mcp-server.drift)
 MCP_DISCOVER_SUBJECT=mosaic.connector.v1.mcp.discover
+PLANNER_DETECT_SUBJECT=mosaic.planner.v1.detect
 
 nats_password_var() { local id="$1"; echo "NATS_${id^^}_PASSWORD"; }
 random_secret() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
@@ -238,7 +239,7 @@ nats_permissions() {
   case "$id" in
     admin) return 0 ;;
     gateway)
-      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "$MCP_DISCOVER_SUBJECT" "${js_base[@]}"
+      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "$MCP_DISCOVER_SUBJECT" "$PLANNER_DETECT_SUBJECT" "${js_base[@]}"
            "\$JS.API.CONSUMER.CREATE.$JS_EVENTS.>" "\$JS.API.CONSUMER.INFO.$JS_EVENTS.*"
            "\$JS.API.CONSUMER.DELETE.$JS_EVENTS.*" "\$JS.API.CONSUMER.MSG.NEXT.$JS_EVENTS.*") ;;
     auth)
@@ -246,6 +247,8 @@ nats_permissions() {
       deny_sub=("_INBOX.worker.>") ;;
     planner)
       pub=(mosaic.query.planned.v1 "mosaic.task.v1.>" "mosaic.events.v1.>" "${js_base[@]}")
+      # POST /api/agent/detect-sources: request/reply, answered by a planner.
+      sub+=("$PLANNER_DETECT_SUBJECT")
       js_durable "$JS_QUERIES" planner ;;
     synthesizer)
       pub=("mosaic.events.v1.>" "${js_base[@]}")
@@ -267,7 +270,7 @@ nats_permissions() {
     echo "        allow_responses: true"
     echo "        publish: { deny: [$(subjects "${deny_pub[@]}" ">")] }"
   else
-    [ "$id" != worker ] || echo "        allow_responses: true"
+    case "$id" in worker|planner) echo "        allow_responses: true" ;; esac
     echo "        publish: { allow: [$(subjects "${pub[@]}")]${deny_pub[*]:+, deny: [$(subjects "${deny_pub[@]}")]} }"
   fi
   echo "        subscribe: { allow: [$(subjects "${sub[@]}")], deny: [$(subjects "${deny_sub[@]}")] }"

@@ -75,6 +75,11 @@ export interface ConnectorDefinition {
    */
   launch(credentials: Readonly<Record<string, string>>, options?: LaunchOptions): McpLaunchSpec;
   localStrategy: LocalStrategy;
+  /**
+   * The tools a model may be offered for this task. Default: the server's tools, read-only ones
+   * only unless writes are allowed. Registered servers offer only tools that match their pins.
+   */
+  modelTools?: (context: StrategyContext, options: { allowWrites: boolean }) => Promise<Tool[]>;
 }
 
 export function describeSource(definition: ConnectorDefinition): SourceDescriptor {

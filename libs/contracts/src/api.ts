@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SourceIdSchema } from './query';
+import { PlannedSourceSchema, RegisteredSourceSchema, SourceIdSchema } from './query';
 
 export const MAX_QUERY_LENGTH = 4000;
 
@@ -49,3 +49,34 @@ export const ConnectorTestResultSchema = z.object({
   error: z.string().optional(),
 });
 export type ConnectorTestResult = z.infer<typeof ConnectorTestResultSchema>;
+
+/** `POST /api/agent/detect-sources` (seed §10.3): which of the caller's sources a question needs. */
+export const DetectSourcesRequestSchema = z
+  .object({
+    query: z
+      .string({ required_error: 'query is required', invalid_type_error: 'query must be a string' })
+      .trim()
+      .min(1, 'query must not be empty')
+      .max(MAX_QUERY_LENGTH, `query must be at most ${MAX_QUERY_LENGTH} characters`),
+    available_sources: z.array(SourceIdSchema).min(1, 'available_sources, when given, must name at least one source').max(64).optional(),
+  })
+  .strict();
+export type DetectSourcesRequest = z.infer<typeof DetectSourcesRequestSchema>;
+
+/** Request/reply, gateway → planner (queue group `planner`). Never renamed in place. */
+export const PLANNER_SUBJECTS = { detect: 'mosaic.planner.v1.detect' } as const;
+export const PLANNER_QUEUE_GROUP = 'planner';
+
+export const DetectSourcesRpcSchema = z.object({
+  query: z.string().min(1).max(MAX_QUERY_LENGTH),
+  available_sources: z.array(SourceIdSchema).min(1).max(164),
+  registered_sources: z.array(RegisteredSourceSchema).max(100).optional(),
+});
+export type DetectSourcesRpc = z.infer<typeof DetectSourcesRpcSchema>;
+
+export const DetectSourcesReplySchema = z.object({
+  relevant_sources: z.array(PlannedSourceSchema),
+  reasoning: z.string(),
+  provider: z.string(),
+});
+export type DetectSourcesReply = z.infer<typeof DetectSourcesReplySchema>;

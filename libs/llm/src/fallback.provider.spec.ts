@@ -1,4 +1,5 @@
 import { AgentPlan } from '@mosaic/contracts';
+import { LlmError, LlmErrorCode } from './anthropic/llm.exception';
 import { FallbackProvider } from './fallback.provider';
 import { LlmProvider, SynthesisDelta, SynthesisInput } from './provider';
 
@@ -32,7 +33,7 @@ describe(FallbackProvider.name, () => {
   it('should plan with the local provider and report why when the model fails', async () => {
     const reasons: string[] = [];
     const sut = new FallbackProvider(provider('anthropic', { plan: async () => Promise.reject(new Error('overloaded')) }), local, (role, e) => reasons.push(`${role}: ${(e as Error).message}`));
-    await expect(sut.planSources('q', [])).resolves.toEqual(plan);
+    await expect(sut.planSources('q', [])).resolves.toEqual({ ...plan, reasoning: 'Planned by keyword because the model is unavailable. local plan' });
     expect(reasons).toEqual(['plan: overloaded']);
     expect(sut.name).toBe('anthropic');
   });
@@ -40,7 +41,18 @@ describe(FallbackProvider.name, () => {
   it('should synthesize locally when the model fails before streaming any text', async () => {
     const sut = new FallbackProvider(provider('anthropic', { deltas: [{ type: 'thinking_start' }], failAfter: 1 }), local);
     const deltas = await collect(sut.synthesize(input));
-    expect(deltas).toEqual([{ type: 'thinking_start' }, { type: 'text', text: 'local answer' }, { type: 'citations', citations: [] }]);
+    expect(deltas).toEqual([
+      { type: 'thinking_start' },
+      { type: 'text', text: '_Quoted from the sources without the model, because the model is unavailable._\n\n' },
+      { type: 'text', text: 'local answer' },
+      { type: 'citations', citations: [] },
+    ]);
+  });
+
+  it('should tell the client why in words it can act on when the spend limit is reached', async () => {
+    const spent = new LlmError(LlmErrorCode.SpendLimit, 'spend limit');
+    const sut = new FallbackProvider(provider('anthropic', { plan: async () => Promise.reject(spent) }), local);
+    expect((await sut.planSources('q', [])).reasoning).toMatch(/^Planned by keyword because the model provider's spend limit is reached\./);
   });
 
   it('should pass the error on when the model fails after text reached the client', async () => {

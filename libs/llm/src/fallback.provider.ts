@@ -1,7 +1,22 @@
 import { AgentPlan } from '@mosaic/contracts';
+import { LlmError, LlmErrorCode } from './anthropic/llm.exception';
 import { LlmCallContext, LlmProvider, SourceDescriptor, SynthesisDelta, SynthesisInput, ToolLoopInput, ToolLoopResult } from './provider';
 
 export type FallbackRole = 'plan' | 'synthesis';
+
+const REASONS: Partial<Record<LlmErrorCode, string>> = {
+  [LlmErrorCode.SpendLimit]: "the model provider's spend limit is reached",
+  [LlmErrorCode.RateLimited]: 'the model is rate limited',
+  [LlmErrorCode.Overloaded]: 'the model is overloaded',
+  [LlmErrorCode.Authentication]: 'the model API key was rejected',
+  [LlmErrorCode.Timeout]: 'the model did not answer in time',
+  [LlmErrorCode.MalformedOutput]: 'the model answered in an unexpected shape',
+};
+
+/** Why the model did not answer, in words a user can act on (never the provider's raw message). */
+export function fallbackReason(error: unknown): string {
+  return (error instanceof LlmError && REASONS[error.code]) || 'the model is unavailable';
+}
 
 /**
  * A model provider backed by the local one: when a plan or a synthesis fails before anything
@@ -26,7 +41,8 @@ export class FallbackProvider implements LlmProvider {
     } catch (error) {
       if (context?.signal?.aborted) throw error;
       this.onFallback('plan', error);
-      return this.fallback.planSources(query, sources, context);
+      const plan = await this.fallback.planSources(query, sources, context);
+      return { ...plan, reasoning: `Planned by keyword because ${fallbackReason(error)}. ${plan.reasoning}` };
     }
   }
 
@@ -41,6 +57,7 @@ export class FallbackProvider implements LlmProvider {
     } catch (error) {
       if (streamed || context?.signal?.aborted) throw error;
       this.onFallback('synthesis', error);
+      yield { type: 'text', text: `_Quoted from the sources without the model, because ${fallbackReason(error)}._\n\n` };
     }
     yield* this.fallback.synthesize(input, context);
   }

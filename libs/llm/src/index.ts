@@ -10,3 +10,4 @@ export { classifyAnthropicError, isSpendLimitError, retryAfterMs } from './anthr
 export type { FailedAttempt } from './anthropic/anthropic-errors';
 export * from './anthropic/anthropic.provider';
 export * from './anthropic/create-llm-provider';
+export * from './service-provider';

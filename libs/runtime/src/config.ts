@@ -35,5 +35,19 @@ export const baseEnvSchema = z.object({
   DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(20_000),
 });
 
+/**
+ * The model provider's variables, for services that call a model (planner, workers,
+ * synthesizer). Raw here; `serviceLlmProvider` validates them and lists every bad one.
+ */
+export const llmEnvShape = {
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().optional(),
+  ANTHROPIC_FAST_MODEL: z.string().optional(),
+  ANTHROPIC_STANDARD_MODEL: z.string().optional(),
+  ANTHROPIC_THINKING_BUDGET: z.string().optional(),
+  ANTHROPIC_MAX_RETRIES: z.string().optional(),
+  ANTHROPIC_TIMEOUT_MS: z.string().optional(),
+};
+
 export const envFields = { port, positiveMs };
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { baseEnvSchema, envFields } from '@mosaic/runtime';
+import { baseEnvSchema, envFields, llmEnvShape } from '@mosaic/runtime';
 import { CONNECTORS } from '@mosaic/connectors';
 import { REGISTERED_MCP_CONNECTOR } from '@mosaic/contracts';
 
 export const workerEnvSchema = baseEnvSchema
   .extend({
+    ...llmEnvShape,
+    /** Most model turns of one source's tool-use loop (Anthropic provider). */
+    TOOL_LOOP_MAX_STEPS: z.coerce.number().int().min(1).max(20).default(6),
     PORT: envFields.port.default(8090),
     /** The one connector this deployment serves. */
     CONNECTOR: z

@@ -8,6 +8,7 @@ import { ConnectorTestService } from './connector/connector-test.service';
 import { RegisteredServersHandler } from './connector/registered-servers.handler';
 import { RegisteredServers } from './connector/registered-servers.service';
 import { SourceTaskHandler } from './tasks/source-task.handler';
+import { SourceAnswerer } from './tasks/source-answerer.service';
 import { SourceTaskService } from './tasks/source-task.service';
 import { ToolCacheRepository } from './tasks/tool-cache.repository';
 
@@ -20,6 +21,7 @@ import { ToolCacheRepository } from './tasks/tool-cache.repository';
     RegisteredServers,
     RegisteredServersHandler,
     SourceTaskService,
+    SourceAnswerer,
     {
       provide: ToolCacheRepository,
       useFactory: (config: WorkerConfig, logger: Logger, metrics: MosaicMetrics) =>

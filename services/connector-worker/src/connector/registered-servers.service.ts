@@ -18,6 +18,7 @@ import {
   McpLaunchSpec,
   McpSession,
   parseEgressAllowList,
+  StrategyContext,
 } from '@mosaic/connectors';
 import { RpcClient, RpcError } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
@@ -96,11 +97,21 @@ export class RegisteredServers implements OnApplicationShutdown {
       launch: () => this.launchSpec(server.spec),
       localStrategy: async (query, call, _credentials, context) => {
         if (!context) throw new Error('registered servers need the live tool list');
-        const pins = checkPins(server.tools, await context.listTools());
-        if (pins.changed.length || pins.added.length) await this.reportDrift(task.tenant_id!, server, pins.changed, pins.added);
-        return answerFromRegisteredServer(query, pins.callable, call);
+        return answerFromRegisteredServer(query, await callable(context), call);
+      },
+      modelTools: async (context, { allowWrites }) => {
+        const approved = new Set((await callable(context)).filter((t) => allowWrites || t.read_only).map((t) => t.name));
+        return (await context.listTools()).filter((t) => approved.has(t.name));
       },
     };
+    // Only tools whose live definition still matches the pin; drift is reported once per task.
+    let checked: Promise<DiscoveredTool[]> | undefined;
+    const callable = (context: StrategyContext): Promise<DiscoveredTool[]> =>
+      (checked ??= (async () => {
+        const pins = checkPins(server.tools, await context.listTools());
+        if (pins.changed.length || pins.added.length) await this.reportDrift(task.tenant_id!, server, pins.changed, pins.added);
+        return pins.callable;
+      })());
     // Not secrets of a user but the registration's: one session (and breaker) per server and header set.
     return { definition, credentials: { server: server.id, spec: JSON.stringify(server.spec) } };
   }

@@ -21,6 +21,7 @@ import { Logger, MosaicMetrics, SpanKind, withSpan } from '@mosaic/observability
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { WorkerConfig } from '../config';
 import { BoundConnector, ConnectorClient } from '../connector/connector-client.service';
+import { SourceAnswerer } from './source-answerer.service';
 import { ToolCacheRepository } from './tool-cache.repository';
 
 /**
@@ -40,6 +41,7 @@ export class SourceTaskService implements OnApplicationShutdown {
     private readonly publisher: JetStreamPublisher,
     private readonly events: QueryEventsPublisher,
     private readonly cache: ToolCacheRepository,
+    private readonly answerer: SourceAnswerer,
   ) {}
 
   /** `handedBack` aborts when a shutdown gave the task to another replica: stop, publish nothing. */
@@ -73,8 +75,17 @@ export class SourceTaskService implements OnApplicationShutdown {
       // Asked afresh each task: a registered server's tools are checked against their pins every time.
       const listTools = () =>
         connection.listTools({ timeoutMs: Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now())), signal: deadline.signal, refresh: true });
-      const answer = await definition.localStrategy(task.query, call, credentials, { listTools });
-      result = { source, success: true, summary: answer.summary, items: answer.items, tool_calls: toolCalls, duration_ms: Date.now() - started };
+      const answer = await this.answerer.answer(task, definition, call, credentials, { listTools }, deadline.signal);
+      result = {
+        source,
+        success: true,
+        summary: answer.summary,
+        items: answer.items,
+        tool_calls: toolCalls,
+        duration_ms: Date.now() - started,
+        ...(answer.usage.length ? { usage: answer.usage } : {}),
+      };
+      this.logger.info({ query_id: queryId, source, tier: answer.tier, items: answer.items.length }, 'source answered');
     } catch (error) {
       const message = deadline.signal.aborted ? `${source} timed out` : (error as Error).message;
       if (handedBack.aborted) this.logger.info({ query_id: queryId, source }, 'task handed back during shutdown');

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ClientDetails, MultiSourceResponse, Principal } from '@mosaic/contracts';
+import { ClientDetails, DetectSourcesReply, DetectSourcesRequestSchema, MultiSourceResponse, Principal } from '@mosaic/contracts';
 import { MosaicMetrics } from '@mosaic/observability';
 import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
+import { parseBody } from '../validation';
 import { QueryService } from './query.service';
 
 @RequireScope('query')
@@ -15,6 +16,13 @@ export class QueryController {
     @Inject(METRICS) private readonly metrics: MosaicMetrics,
     @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
+
+  /** Which of the caller's sources a question needs (seed §10.3), without running it. */
+  @Post('detect-sources')
+  @HttpCode(200)
+  detectSources(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails): Promise<DetectSourcesReply> {
+    return this.queries.detectSources(parseBody(DetectSourcesRequestSchema, body), principal, client);
+  }
 
   /** Runs a query and answers with the whole `MultiSourceResponse`. */
   @Post('query')

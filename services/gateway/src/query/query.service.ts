@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AgentEventV1, AgentQueryRequest, AgentQueryRequestSchema, AUTH_SUBJECTS, ClientDetails, Principal, QUERY_REQUESTED_V1 } from '@mosaic/contracts';
+import {
+  AgentEventV1,
+  AgentQueryRequest,
+  AgentQueryRequestSchema,
+  AUTH_SUBJECTS,
+  ClientDetails,
+  DetectSourcesReply,
+  DetectSourcesRequest,
+  PLANNER_SUBJECTS,
+  Principal,
+  QUERY_REQUESTED_V1,
+} from '@mosaic/contracts';
 import { JetStreamPublisher, QueryEventsReader, RpcClient, SequencedEvent } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
 import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
@@ -34,6 +45,22 @@ export class QueryService {
   /** Validates a request body; throws a 400 `ApiError` naming every problem. */
   parse(body: unknown): AgentQueryRequest {
     return parseBody(AgentQueryRequestSchema, body);
+  }
+
+  /** Asks a planner which sources the question needs (the model's tokens count against the budget). */
+  async detectSources(request: DetectSourcesRequest, principal: Principal, client: ClientDetails): Promise<DetectSourcesReply> {
+    await this.budget.assertWithinBudget(principal.tenant_id);
+    const registered = await this.registered.forCaller(principal, client);
+    const usable = [...this.sources.enabledIds(), ...registered.map((s) => s.id)];
+    if (request.available_sources) this.sources.assertUsable(request.available_sources, registered.map((s) => s.id));
+    const sources = request.available_sources ?? usable;
+    if (sources.length === 0) throw new ApiError(503, 'no_sources', 'no sources are enabled in this deployment');
+    const wanted = registered.filter((s) => sources.includes(s.id));
+    return this.rpc.call<DetectSourcesReply>(PLANNER_SUBJECTS.detect, {
+      query: request.query,
+      available_sources: sources,
+      ...(wanted.length ? { registered_sources: wanted } : {}),
+    }, this.config.DATASOURCE_TEST_TIMEOUT_MS);
   }
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */

@@ -3,14 +3,15 @@ import {
   AgentPlan,
   QUERY_PLANNED_V1,
   QueryRequestedV1,
+  RegisteredSource,
   SOURCE_TASK_V1_PREFIX,
   taskSubjectForSource,
 } from '@mosaic/contracts';
 import { describeSource, getConnector } from '@mosaic/connectors';
-import { LlmProvider, SourceDescriptor } from '@mosaic/llm';
+import { countTokens, LlmProvider, SourceDescriptor, TokenUsage } from '@mosaic/llm';
 import { HandlerOutcome, JetStreamPublisher, Outcome, QueryEventsPublisher } from '@mosaic/messaging';
-import { Logger } from '@mosaic/observability';
-import { LOGGER } from '@mosaic/runtime';
+import { Logger, MosaicMetrics } from '@mosaic/observability';
+import { LOGGER, METRICS } from '@mosaic/runtime';
 
 export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
 
@@ -23,9 +24,14 @@ export class PlannerService {
   constructor(
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: MosaicMetrics,
     private readonly publisher: JetStreamPublisher,
     private readonly events: QueryEventsPublisher,
   ) {}
+
+  get providerName(): string {
+    return this.llm.name;
+  }
 
   async plan(request: QueryRequestedV1): Promise<HandlerOutcome> {
     const { query_id: queryId } = request;
@@ -35,19 +41,22 @@ export class PlannerService {
     }
     await this.events.emit(queryId, { event_type: 'planning' }, 'planning');
 
-    const candidates = (request.sources ?? request.available_sources)
-      .filter((id) => request.available_sources.includes(id))
-      .map((id) => this.describe(id, request))
-      .filter((d): d is SourceDescriptor => d !== undefined);
-    const plan: AgentPlan = candidates.length
-      ? await this.llm.planSources(request.query, candidates)
-      : { sources: [], reasoning: 'none of the requested sources is available' };
+    const wanted = (request.sources ?? request.available_sources).filter((id) => request.available_sources.includes(id));
+    const { plan, usage } = await this.detect(request.query, wanted, request.registered_sources);
 
     // The synthesizer owns the deadline from here: publish the plan before any task.
     await this.publisher.publish(
       QUERY_PLANNED_V1,
       QUERY_PLANNED_V1,
-      { query_id: queryId, query: request.query, plan, deadline: request.deadline, requested_at: request.requested_at, tenant_id: request.tenant_id },
+      {
+        query_id: queryId,
+        query: request.query,
+        plan,
+        deadline: request.deadline,
+        requested_at: request.requested_at,
+        tenant_id: request.tenant_id,
+        ...(usage.length ? { usage } : {}),
+      },
       `${queryId}:planned`,
     );
     await this.events.emit(queryId, { event_type: 'plan_complete', sources: plan.sources, reasoning: plan.reasoning }, 'plan_complete');
@@ -73,10 +82,29 @@ export class PlannerService {
     return Outcome.done();
   }
 
-  /** A catalog connector, or one of the tenant's registered MCP servers as the gateway described it. */
-  private describe(id: string, request: QueryRequestedV1): SourceDescriptor | undefined {
-    const connector = getConnector(id);
-    if (connector) return describeSource(connector);
-    return request.registered_sources?.find((s) => s.id === id);
+  /**
+   * Which of `sources` the question needs, with confidence and reasoning: by the model when one
+   * is configured (the local provider answers if it fails), else by keyword scoring.
+   */
+  async detect(query: string, sources: readonly string[], registered: readonly RegisteredSource[] = []): Promise<{ plan: AgentPlan; usage: TokenUsage[] }> {
+    const candidates = sources
+      .map((id) => (getConnector(id) ? describeSource(getConnector(id)!) : registered.find((s) => s.id === id)))
+      .filter((d): d is SourceDescriptor => d !== undefined);
+    if (candidates.length === 0) return { plan: { sources: [], reasoning: 'none of the requested sources is available' }, usage: [] };
+    const usage: TokenUsage[] = [];
+    const end = this.metrics.llmCallDuration.startTimer({ provider: this.llm.name, role: 'plan' });
+    try {
+      const plan = await this.llm.planSources(query, candidates, {
+        onUsage: (u) => {
+          usage.push(u);
+          countTokens(this.metrics, u);
+        },
+      });
+      end({ outcome: 'success' });
+      return { plan, usage };
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
   }
 }
