@@ -18,7 +18,8 @@ export const filesConnector: ConnectorDefinition = {
   keywords: [
     'file', 'document', 'doc', 'runbook', 'policy', 'procedure', 'handbook', 'guide', 'playbook', 'process',
     'how', 'steps', 'escalation', 'escalate', 'outage', 'incident', 'sla', 'retention', 'onboarding', 'rollback',
-    'failover', 'security', 'on-call', 'oncall', 'rule', 'say', 'handle',
+    'failover', 'security', 'on-call', 'oncall', 'rule', 'say', 'handle', 'approve', 'approval', 'approver',
+    'response', 'respond', 'deadline', 'access', 'permission', 'allowed', 'must', 'should',
   ],
   probe: { tool: 'list_allowed_directories', args: {} },
   credentialFields: [{ name: 'root', label: 'Folder', type: 'path', required: true, envVar: 'FILES_ROOT' }],

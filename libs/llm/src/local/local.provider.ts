@@ -23,7 +23,7 @@ export class LocalProvider implements LlmProvider {
 
   constructor(options: LocalProviderOptions = {}) {
     this.threshold = options.selectionThreshold ?? 0.3;
-    this.maxItems = options.maxItemsPerSource ?? 4;
+    this.maxItems = options.maxItemsPerSource ?? 6;
     this.minScore = options.minItemScore ?? 0.2;
   }
 
