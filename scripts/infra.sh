@@ -239,11 +239,15 @@ nats_permissions() {
   case "$id" in
     admin) return 0 ;;
     gateway)
-      pub=(mosaic.query.requested.v1 "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "$MCP_DISCOVER_SUBJECT" "$PLANNER_DETECT_SUBJECT" "${js_base[@]}"
+      # Events: the first of each query (query_accepted), naming its owner.
+      pub=(mosaic.query.requested.v1 "mosaic.events.v1.>" "mosaic.auth.v1.>" "mosaic.connector.v1.*.test" "$MCP_DISCOVER_SUBJECT" "$PLANNER_DETECT_SUBJECT" "${js_base[@]}"
            "\$JS.API.CONSUMER.CREATE.$JS_EVENTS.>" "\$JS.API.CONSUMER.INFO.$JS_EVENTS.*"
            "\$JS.API.CONSUMER.DELETE.$JS_EVENTS.*" "\$JS.API.CONSUMER.MSG.NEXT.$JS_EVENTS.*") ;;
     auth)
       sub+=("mosaic.auth.v1.>")
+      # History: its own durable consumer on the events stream, and stream info to catch up.
+      pub=("${js_base[@]}")
+      js_durable "$JS_EVENTS" history-writer
       deny_sub=("_INBOX.worker.>") ;;
     planner)
       pub=(mosaic.query.planned.v1 "mosaic.task.v1.>" "mosaic.events.v1.>" "${js_base[@]}")
@@ -266,9 +270,9 @@ nats_permissions() {
   esac
   echo "permissions: {"
   if [ "$id" = auth ]; then
-    echo "        # Replies only: to the reply subject of each request it received."
+    echo "        # Replies to the requests it received, and its history consumer's JetStream API."
     echo "        allow_responses: true"
-    echo "        publish: { deny: [$(subjects "${deny_pub[@]}" ">")] }"
+    echo "        publish: { allow: [$(subjects "${pub[@]}")], deny: [$(subjects "${deny_pub[@]}")] }"
   else
     case "$id" in worker|planner) echo "        allow_responses: true" ;; esac
     echo "        publish: { allow: [$(subjects "${pub[@]}")]${deny_pub[*]:+, deny: [$(subjects "${deny_pub[@]}")]} }"

@@ -15,6 +15,8 @@ npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
 echo "[test] database migrations" >&2
 node dist/libs/persistence/src/migrate.main.js
 
+bash scripts/prometheus-deps.sh  # promtool and Prometheus for the deploy/ tests
+bash scripts/helm-deps.sh  # Go, sprig and nats-server for rendering and checking the Helm chart (helm/)
 echo "[test] unit and integration tests" >&2
 npx jest --ci --maxWorkers=2 --testPathIgnorePatterns '/e2e/' "$@"
 

@@ -16,7 +16,7 @@
  *   npm run bench -- --worker-concurrency 32
  *   npm run bench -- --concurrency 1,8,32 --requests 200
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,19 +36,25 @@ import {
 } from '@mosaic/runtime';
 import { runMigrations } from '@mosaic/persistence';
 import { generateVaultKey } from '@mosaic/security';
+import {
+  describeClients,
+  fmt,
+  intList,
+  logOffsets,
+  mosaicClients,
+  newLogLines,
+  OWN_CLIENTS,
+  percentile,
+  positiveInt,
+  ratio,
+  repoRoot,
+  requireEnv,
+  UsageError,
+} from './bench-common';
 
 // ---------------------------------------------------------------- settings
 
-/** The repository root: $MOSAIC_ROOT, else the nearest folder above this file with nx.json. */
-function repoRoot(): string {
-  if (process.env['MOSAIC_ROOT']) return process.env['MOSAIC_ROOT'];
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'nx.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the repository root above ${__dirname}`);
-  }
-}
-
-const HELP = `usage: npm run bench -- [options]
+const HELP = `query-vs-direct: the MCP echo tool called directly vs. through Mosaic
   --concurrency LIST        concurrency levels, comma-separated (default 1,32; env BENCH_CONCURRENCY)
   --requests LIST           measured requests per level, one number or one per level (default 200,1000; env BENCH_REQUESTS)
   --warmup N                warm-up requests before each measured run (default 20; env BENCH_WARMUP)
@@ -56,9 +62,6 @@ const HELP = `usage: npm run bench -- [options]
   --timeout-ms N            per-request timeout (default 60000; env BENCH_TIMEOUT_MS)
   --out FILE                JSON results (default .mosaic/bench/query-vs-direct.json; env BENCH_OUT)
 needs NATS_URL with the NATS identities' passwords, DATABASE_URL and REDIS_URL (scripts/bench.sh exports the test profile's)`;
-
-/** Bad flags or environment: reported without a stack trace, exit code 2. */
-class UsageError extends Error {}
 
 /** The platform's own default (services/connector-worker/src/config.ts). */
 const PLATFORM_WORKER_CONCURRENCY = 8;
@@ -70,18 +73,6 @@ interface Settings {
   workerConcurrency?: number;
   timeoutMs: number;
   out: string;
-}
-
-function intList(raw: string, name: string): number[] {
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`${name} must be positive integers, got "${raw}"`);
-  return list;
-}
-
-function positiveInt(raw: string, name: string, min = 1): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return n;
 }
 
 function readSettings(root: string): Settings {
@@ -128,12 +119,6 @@ function readSettings(root: string): Settings {
   };
 }
 
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new UsageError(`${name} is not set; run through \`npm run bench\` (scripts/bench.sh exports the test infrastructure's URLs)`);
-  return value;
-}
-
 // ---------------------------------------------------------------- measuring
 
 /** One request of a path: resolves on success, throws with a reason on failure. */
@@ -166,12 +151,6 @@ interface Summary {
   wall_ms: number;
   /** Platform only: medians of the platform's own timings. */
   server_p50_ms?: { query: number; task: number; tool: number };
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 interface RunResult {
@@ -308,18 +287,6 @@ function platformOperation(port: number, timeoutMs: number, agent: Agent, apiKey
 
 // ---------------------------------------------------------------- output
 
-const fmt = (n: number): string => {
-  if (!Number.isFinite(n)) return '-';
-  if (n >= 100) return n.toFixed(0);
-  if (n >= 10) return n.toFixed(1);
-  return n.toFixed(2);
-};
-const ratio = (a: number, b: number): string => {
-  const r = a / b;
-  if (!Number.isFinite(r)) return '-';
-  return r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toFixed(3);
-};
-
 function tableRow(s: Summary): string {
   return [
     String(s.concurrency).padEnd(13),
@@ -336,63 +303,6 @@ function tableRow(s: Summary): string {
 const TABLE_HEAD = `${'concurrency'.padEnd(13)}${'path'.padEnd(10)}${'n'.padStart(5)}${'errors'.padStart(7)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'mean ms'.padStart(9)}${'req/s'.padStart(9)}`;
 
 // ---------------------------------------------------------------- other stacks on the same NATS
-
-/** NATS client names of Mosaic services (runtime.module.ts names each connection after its service). */
-const MOSAIC_CLIENT = /^(gateway|planner|synthesizer|auth|connector-worker-[a-z0-9_-]+)$/;
-/** This benchmark's own stack: one connection per service. */
-const OWN_CLIENTS: Record<string, number> = { auth: 1, planner: 1, synthesizer: 1, gateway: 1, 'connector-worker-echo': 1 };
-
-/**
- * Mosaic service connections on the NATS server, by name (from its monitoring endpoint).
- * Every stack on one NATS binds the same durable consumers (planner, synthesizer-plans,
- * connector-echo, ...), so another stack there (say, end-to-end tests) takes part of the
- * benchmark's work, and a query it pulls while shutting down waits out the ack wait.
- */
-async function mosaicClients(monitorUrl: string | undefined, minus: Record<string, number> = {}): Promise<Record<string, number> | undefined> {
-  if (!monitorUrl) return undefined;
-  try {
-    const response = await fetch(`${monitorUrl.replace(/\/+$/, '')}/connz?limit=4096`, { signal: AbortSignal.timeout(3000) });
-    const body = (await response.json()) as { connections?: { name?: string }[] };
-    const counts: Record<string, number> = {};
-    for (const { name } of body.connections ?? []) if (name && MOSAIC_CLIENT.test(name)) counts[name] = (counts[name] ?? 0) + 1;
-    for (const [name, n] of Object.entries(minus)) {
-      if (counts[name] !== undefined) counts[name] -= n;
-      if ((counts[name] ?? 0) <= 0) delete counts[name];
-    }
-    return counts;
-  } catch {
-    return undefined;
-  }
-}
-
-const describeClients = (counts: Record<string, number>): string =>
-  Object.entries(counts)
-    .map(([name, n]) => `${name} ×${n}`)
-    .join(', ');
-
-// ---------------------------------------------------------------- service logs
-
-/** Current size of every log in `dir`, so only this run's lines are read afterwards. */
-function logOffsets(dir: string): Map<string, number> {
-  const offsets = new Map<string, number>();
-  if (!existsSync(dir)) return offsets;
-  for (const file of readdirSync(dir)) if (file.endsWith('.log')) offsets.set(file, statSync(path.join(dir, file)).size);
-  return offsets;
-}
-
-/** What the services logged during this run (LOG_LEVEL=warn: warnings, errors, runtime warnings). */
-function newLogLines(dir: string, offsets: Map<string, number>): { file: string; lines: number; samples: string[] }[] {
-  if (!existsSync(dir)) return [];
-  const found = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
-    const text = readFileSync(path.join(dir, file)).subarray(offsets.get(file) ?? 0).toString('utf8');
-    const lines = text.split('\n').filter((l) => l.trim());
-    if (!lines.length) continue;
-    const distinct = [...new Set(lines.map((l) => l.replace(/\(node:\d+\) /, '').slice(0, 240)))];
-    found.push({ file, lines: lines.length, samples: distinct.slice(0, 3) });
-  }
-  return found;
-}
 
 // ---------------------------------------------------------------- main
 

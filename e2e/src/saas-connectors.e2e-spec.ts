@@ -1,4 +1,5 @@
 import { createConnection } from 'mysql2/promise';
+import { Client as PgClient } from 'pg';
 import { MultiSourceResponse } from '@mosaic/contracts';
 import {
   FAKE_GITHUB_TOKEN,
@@ -7,6 +8,10 @@ import {
   FakeGithub,
   FakeJiraServer,
   FakeShopify,
+  DIGEST_ISSUES,
+  DIGEST_SINCE,
+  DIGEST_UNTIL,
+  DIGEST_WORKFLOW_RUNS,
   FAKE_GOOGLE_TOKEN,
   FakeGoogle,
   FakeSlack,
@@ -174,6 +179,65 @@ describe('SaaS connectors (end to end)', () => {
     expect(result.citations.some((c) => c.source === 'mysql' && c.item === 'e2e_vendor_contracts:1')).toBe(true);
     expect(result.response).toMatch(/2027-01-31/);
     expect(JSON.stringify(result)).not.toContain(new URL(readerUrl).password);
+  });
+
+  describe('GET /api/digest', () => {
+    /** Moves every ISO timestamp in the fixtures so the fixture window ends now. */
+    const shift = <T>(value: T, ms: number): T =>
+      JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+        typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) ? new Date(Date.parse(v) + ms).toISOString() : v,
+      ) as T;
+
+    /** Sets the user's previous login directly (as if they had last logged in then). */
+    async function setPreviousLogin(email: string, at: string): Promise<void> {
+      const db = new PgClient({ connectionString: process.env['DATABASE_URL'] });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ user_id: string; tenant_id: string }>('select user_id, tenant_id from mosaic_find_login($1)', [email]);
+        await db.query('begin');
+        await db.query("select set_config('mosaic.tenant_id', $1, true)", [rows[0]!.tenant_id]);
+        await db.query('update users set previous_login = $1 where id = $2', [at, rows[0]!.user_id]);
+        await db.query('commit');
+      } finally {
+        await db.end();
+      }
+    }
+
+    it('should report only what changed since the previous login, grouped by source with citations, and cache it per user', async () => {
+      const offset = Date.now() - 60_000 - Date.parse(DIGEST_UNTIL);
+      const since = new Date(Date.parse(DIGEST_SINCE) + offset).toISOString();
+      const carol = await startFakeGithub({ login: 'carol', issues: shift(DIGEST_ISSUES, offset), workflowRuns: shift(DIGEST_WORKFLOW_RUNS, offset) });
+      try {
+        const user = await sut.newUser('digest');
+        await post(user, '/api/credentials', { datasource: 'github', credentials: { token: carol.token, api_url: carol.url, default_owner: 'northwind' } });
+        await setPreviousLogin(user.email, since);
+
+        const response = await fetch(`${sut.url}/api/digest`, { headers: user.auth });
+        expect(response.status).toBe(200);
+        const digest = (await response.json()) as { since: string; sources: string[]; cached: boolean; result: MultiSourceResponse };
+        expect(digest).toMatchObject({ since, sources: ['github'], cached: false });
+        expect(digest.result.successful_sources).toEqual(['github']);
+        const cited = digest.result.citations.map((c) => c.item);
+        expect(cited).toEqual(expect.arrayContaining(['northwind/web#110', 'northwind/web/actions/runs/9001']));
+        // Items from before the previous login (or after now) are not news.
+        const inWindow = (iso: string) => Date.parse(iso) > Date.parse(since) && Date.parse(iso) <= Date.now();
+        const stale = shift(DIGEST_ISSUES, offset).filter((i) => !inWindow(i.updated_at)).map((i) => `northwind/${i.repo}#${i.number}`);
+        expect(stale.length).toBeGreaterThan(0);
+        for (const id of stale) expect(cited).not.toContain(id);
+        expect(digest.result.response).toMatch(/\*\*GitHub\*\*/);
+
+        const again = (await (await fetch(`${sut.url}/api/digest`, { headers: user.auth })).json()) as { cached: boolean; result: MultiSourceResponse };
+        expect(again.cached).toBe(true);
+        expect(again.result.query_id).toBe(digest.result.query_id);
+
+        const stream = await fetch(`${sut.url}/api/digest/stream`, { headers: user.auth });
+        const body = await stream.text();
+        expect(body).toMatch(/"event_type":"done"/);
+        expect((await fetch(`${sut.url}/api/digest?tz=Mars/Olympus`, { headers: user.auth })).status).toBe(400);
+      } finally {
+        await carol.close();
+      }
+    });
   });
 
   describe('POST /api/datasources/{id}/test', () => {

@@ -55,6 +55,28 @@ export type LocalStrategy = (
   context?: StrategyContext,
 ) => Promise<StrategyResult>;
 
+/**
+ * The span a "What you missed" digest covers: from the user's previous login until now. Items
+ * count when `since < time <= until`; `timeZone` (IANA) says what "today" means for the user.
+ */
+export interface DigestWindow {
+  /** ISO 8601: the previous login. */
+  since: string;
+  /** ISO 8601: now. */
+  until: string;
+  /** IANA time zone, e.g. Europe/Lisbon; UTC when absent. */
+  timeZone?: string;
+  /** The user's email, for sources whose credentials do not say who the user is. */
+  userEmail?: string;
+}
+
+/** What changed for the user in one source within a digest window, as citeable items. */
+export type DigestStrategy = (
+  window: DigestWindow,
+  call: ToolCaller,
+  credentials: Readonly<Record<string, string>>,
+) => Promise<StrategyResult>;
+
 export interface LaunchOptions {
   allowWrites?: boolean;
 }
@@ -75,6 +97,8 @@ export interface ConnectorDefinition {
    */
   launch(credentials: Readonly<Record<string, string>>, options?: LaunchOptions): McpLaunchSpec;
   localStrategy: LocalStrategy;
+  /** What changed for the user in this source within the window (the digest since their previous login). */
+  digestStrategy?: DigestStrategy;
   /**
    * The tools a model may be offered for this task. Default: the server's tools, read-only ones
    * only unless writes are allowed. Registered servers offer only tools that match their pins.

@@ -1,4 +1,5 @@
 export * from './connector';
+export * from './digest-window';
 export * from './catalog';
 export * from './paths';
 export * from './mcp/mcp-session';

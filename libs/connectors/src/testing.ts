@@ -9,3 +9,4 @@ export * from './s3/testing/s3rver.server';
 export * from './s3/testing/faulty-s3.proxy';
 export * from './s3/testing/s3-fixtures';
 export * from './google/testing/fake-google.server';
+export { DIGEST_ISSUES, DIGEST_SINCE, DIGEST_UNTIL, DIGEST_WORKFLOW_RUNS } from './github/testing/fake-github.fixtures';

@@ -80,3 +80,17 @@ export const DetectSourcesReplySchema = z.object({
   provider: z.string(),
 });
 export type DetectSourcesReply = z.infer<typeof DetectSourcesReplySchema>;
+
+/** `POST /api/chat/message[/stream]` (seed §10.2): one turn of a single-source chat. */
+export const ChatMessageRequestSchema = z
+  .object({
+    message: z
+      .string({ required_error: 'message is required', invalid_type_error: 'message must be a string' })
+      .trim()
+      .min(1, 'message must not be empty')
+      .max(MAX_QUERY_LENGTH, `message must be at most ${MAX_QUERY_LENGTH} characters`),
+    datasource: SourceIdSchema,
+    session_id: z.string().uuid('session_id must be a session id returned by an earlier turn').optional(),
+  })
+  .strict();
+export type ChatMessageRequest = z.infer<typeof ChatMessageRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentPlanSchema, MultiSourceResponseSchema, PlannedSourceSchema, SourceIdSchema } from './query';
+import { AgentPlanSchema, MultiSourceResponseSchema, PlannedSourceSchema, QueryKindSchema, SourceIdSchema } from './query';
 
 /**
  * Agent stream events (`mosaic.events.v1.<query_id>`), kept compatible with the
@@ -12,6 +12,21 @@ export const BreakerStateSchema = z.enum(['closed', 'half_open', 'open']);
 export type BreakerState = z.infer<typeof BreakerStateSchema>;
 
 export const AgentEventV1Schema = z.discriminatedUnion('event_type', [
+  /**
+   * Internal, never sent to clients: the first event of every query, written by the gateway, so
+   * the stream itself says whose query it is (ownership of replays) and what was asked (history).
+   */
+  z.object({
+    ...base,
+    event_type: z.literal('query_accepted'),
+    kind: QueryKindSchema,
+    question: z.string(),
+    tenant_id: z.string().uuid(),
+    user_id: z.string().uuid(),
+    sources: z.array(SourceIdSchema).optional(),
+    conversation_id: z.string().uuid().optional(),
+    datasource: SourceIdSchema.optional(),
+  }),
   z.object({ ...base, event_type: z.literal('planning') }),
   z.object({
     ...base,
@@ -64,6 +79,10 @@ export type AgentEventInput = AgentEventV1 extends infer E
     ? Omit<E, 'query_id' | 'ts'>
     : never
   : never;
+
+/** Events only services read; the gateway never streams them to a client. */
+export const INTERNAL_EVENT_TYPES: readonly AgentEventType[] = ['query_accepted'];
+export const isInternalEvent = (event: Pick<AgentEventV1, 'event_type'>): boolean => INTERNAL_EVENT_TYPES.includes(event.event_type);
 
 export const TERMINAL_EVENT_TYPES: readonly AgentEventType[] = ['done', 'error'];
 export const isTerminalEvent = (event: Pick<AgentEventV1, 'event_type'>): boolean =>

@@ -5,3 +5,4 @@ export * from './api';
 export * from './subject-map';
 export * from './auth';
 export * from './mcp-servers';
+export * from './history';

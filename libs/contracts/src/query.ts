@@ -42,6 +42,25 @@ export const TokenUsageSchema = z.object({
 });
 export type TokenUsageV1 = z.infer<typeof TokenUsageSchema>;
 
+/** What kind of run a query is: a multi-source question, a chat turn with one source, or the digest. */
+export const QueryKindSchema = z.enum(['agent', 'chat', 'digest']);
+export type QueryKind = z.infer<typeof QueryKindSchema>;
+
+/** An earlier turn of a chat session, given as context to the next. */
+export const ChatTurnSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(20_000) });
+export type ChatTurn = z.infer<typeof ChatTurnSchema>;
+
+/** The digest's window: what changed since the user's previous login. */
+export const DigestWindowSchema = z.object({
+  since: z.string().datetime({ offset: true }),
+  until: z.string().datetime({ offset: true }),
+  /** IANA zone that says what "today" is for the user. */
+  time_zone: z.string().max(64).optional(),
+  /** For sources whose credentials do not say who the user is. */
+  user_email: z.string().max(254).optional(),
+});
+export type DigestWindowV1 = z.infer<typeof DigestWindowSchema>;
+
 /** `mosaic.query.requested.v1`: published by the gateway once per accepted query. */
 export const QueryRequestedV1Schema = z.object({
   query_id: QueryIdSchema,
@@ -58,6 +77,12 @@ export const QueryRequestedV1Schema = z.object({
   user_id: z.string().uuid().optional(),
   /** The request explicitly allowed write tools (additive; absent means read-only). */
   allow_writes: z.boolean().optional(),
+  /** Additive: absent means `agent`. */
+  kind: QueryKindSchema.optional(),
+  /** Chat: earlier turns of the session, oldest first (additive). */
+  history: z.array(ChatTurnSchema).max(40).optional(),
+  /** Digest: the window to report changes in (additive). */
+  digest: DigestWindowSchema.optional(),
   /** The tenant's registered MCP servers among `available_sources`, described for planning (additive). */
   registered_sources: z.array(RegisteredSourceSchema).max(100).optional(),
 });
@@ -88,6 +113,10 @@ export const SourceTaskV1Schema = z.object({
   user_id: z.string().uuid().optional(),
   /** Write tools may be offered (additive; absent means read-only). */
   allow_writes: z.boolean().optional(),
+  /** Chat: earlier turns of the session (additive). */
+  history: z.array(ChatTurnSchema).max(40).optional(),
+  /** Digest: report what changed in this window instead of answering `query` (additive). */
+  digest: DigestWindowSchema.optional(),
 });
 export type SourceTaskV1 = z.infer<typeof SourceTaskV1Schema>;
 

@@ -3,8 +3,9 @@ import { lastValueFrom, defaultIfEmpty } from 'rxjs';
 import { ConsumerMessages, jetstream, jetstreamManager, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { SUBJECT_SCHEMAS, SubjectFamily, subjectFamily } from '@mosaic/contracts';
-import { Logger, MosaicMetrics, SpanKind, withRemoteParentSpan } from '@mosaic/observability';
+import { Logger, MosaicMetrics, queryIdOf, SpanKind, SpanStatusCode, withQueryId, withRemoteParentSpan } from '@mosaic/observability';
 import { HandlerOutcome, isHandlerOutcome } from './outcome';
+import { ConsumerStateCollector } from './consumer-state.collector';
 import { DurableConsumerSpec, ensureDurableConsumer, ensureStreams } from './provisioning';
 
 /** What a handler receives next to the parsed payload. */
@@ -39,6 +40,8 @@ export interface JetStreamServerOptions {
   metrics: MosaicMetrics;
   /** Longest a SIGTERM drain waits for in-flight handlers before handing messages back. */
   drainTimeoutMs?: number;
+  /** How often the bound consumers' pending / ack pending / redelivered gauges are read (default 5 s). */
+  consumerStateIntervalMs?: number;
 }
 
 /** Retry backoff for handlers that throw: 1 s, 2 s, 4 s ... capped at 30 s. */
@@ -56,6 +59,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   /** Handlers running now, with their messages (handed back if a drain runs out of time). */
   private readonly inflight = new Map<Promise<void>, { msg: JsMsg; handBack: AbortController }>();
   private js?: JetStreamClient;
+  private consumerState?: ConsumerStateCollector;
   private closing = false;
 
   constructor(private readonly options: JetStreamServerOptions) {
@@ -73,6 +77,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       for (const binding of this.options.bindings) {
         await this.startConsuming(binding);
       }
+      this.consumerState = new ConsumerStateCollector({
+        jsm,
+        consumers: this.options.bindings.map((b) => b.consumer),
+        metrics: this.options.metrics,
+        logger: this.options.logger,
+        intervalMs: this.options.consumerStateIntervalMs,
+      });
+      this.consumerState.start();
       callback();
     } catch (error) {
       callback(error);
@@ -143,19 +155,37 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       handedBack,
     };
     let outcome: HandlerOutcome;
+    const queryId = queryIdOf(payload);
+    const messageId = msg.headers?.get('Nats-Msg-Id');
     try {
       outcome = await withRemoteParentSpan(
         msg.headers,
         `consume ${family}`,
         SpanKind.CONSUMER,
-        { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': consumerName },
-        async () => {
-          const result = await lastValueFrom(
-            this.transformToObservable(await handler(payload, context)).pipe(defaultIfEmpty(undefined)),
-          );
-          if (!isHandlerOutcome(result)) throw new Error(`handler for ${family} returned no outcome`);
-          return result;
+        {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'consume',
+          'messaging.destination.name': msg.subject,
+          'messaging.destination.template': family,
+          'messaging.consumer.group.name': consumerName,
+          'messaging.nats.stream': msg.info.stream,
+          'messaging.nats.stream.sequence': msg.seq,
+          'messaging.nats.delivery_count': msg.info.deliveryCount,
+          ...(messageId ? { 'messaging.message.id': messageId } : {}),
+          ...(queryId ? { 'mosaic.query_id': queryId } : {}),
         },
+        (span) =>
+          // Every log line of the handler carries the query id, whether or not it names it.
+          withQueryId(queryId, async () => {
+            const result = await lastValueFrom(
+              this.transformToObservable(await handler(payload, context)).pipe(defaultIfEmpty(undefined)),
+            );
+            if (!isHandlerOutcome(result)) throw new Error(`handler for ${family} returned no outcome`);
+            span.setAttribute('mosaic.outcome', result.kind);
+            if (result.kind === 'give_up') span.setStatus({ code: SpanStatusCode.ERROR, message: result.reason });
+            return result;
+          }),
       );
     } catch (error) {
       const exhausted = msg.info.deliveryCount >= binding.consumer.maxDeliver;
@@ -196,6 +226,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    await this.consumerState?.stop();
     await Promise.all(this.subscriptions.map((s) => s.close().catch(() => undefined)));
     const timeout = this.options.drainTimeoutMs ?? 20_000;
     const drained = await Promise.race([

@@ -2,7 +2,7 @@ import { jetstream, JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { PayloadOf, SUBJECT_SCHEMAS, SubjectFamily, subjectFamily } from '@mosaic/contracts';
-import { injectTraceContext, SpanKind, withSpan } from '@mosaic/observability';
+import { injectTraceContext, queryIdOf, SpanKind, withSpan } from '@mosaic/observability';
 
 /**
  * Typed durable publishing: the payload type follows from the subject family, the
@@ -21,10 +21,25 @@ export class JetStreamPublisher {
       throw new Error(`subject ${subject} does not belong to ${family}`);
     }
     const data = SUBJECT_SCHEMAS[family].parse(payload);
-    return withSpan(`publish ${family}`, SpanKind.PRODUCER, { 'messaging.system': 'nats', 'messaging.destination.name': subject }, async () => {
+    const body = JSON.stringify(data);
+    const queryId = queryIdOf(data);
+    // Named by the subject family: a subject can hold a query id, a span name must not.
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'publish',
+      'messaging.destination.name': subject,
+      'messaging.destination.template': family,
+      'messaging.message.id': msgId,
+      'messaging.message.body.size': Buffer.byteLength(body),
+      ...(queryId ? { 'mosaic.query_id': queryId } : {}),
+    };
+    return withSpan(`publish ${family}`, SpanKind.PRODUCER, attributes, async (span) => {
       const hdrs = headers();
       injectTraceContext(hdrs);
-      return this.js.publish(subject, JSON.stringify(data), { msgID: msgId, headers: hdrs, retries: 3 });
+      const ack = await this.js.publish(subject, body, { msgID: msgId, headers: hdrs, retries: 3 });
+      span.setAttributes({ 'messaging.nats.stream': ack.stream, 'messaging.nats.duplicate': ack.duplicate });
+      return ack;
     });
   }
 }

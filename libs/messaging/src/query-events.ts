@@ -48,6 +48,23 @@ export class QueryEventsReader {
     this.js = jetstream(connection);
   }
 
+  /** The query's first event (its `query_accepted`), or undefined when the stream has none. */
+  async first(queryId: string, timeoutMs = 1000): Promise<SequencedEvent | undefined> {
+    const consumer = await this.js.consumers.get(STREAMS.events.name, {
+      filter_subjects: queryEventsSubject(queryId),
+      inactive_threshold: 30_000,
+      deliver_policy: DeliverPolicy.All,
+    });
+    try {
+      const msg = await consumer.next({ expires: timeoutMs });
+      if (!msg) return undefined;
+      const parsed = AgentEventV1Schema.safeParse(msg.json());
+      return parsed.success ? { seq: msg.seq, event: parsed.data } : undefined;
+    } finally {
+      void consumer.delete().catch(() => undefined);
+    }
+  }
+
   async *read(queryId: string, options: ReadEventsOptions = {}): AsyncGenerator<SequencedEvent> {
     const consumer = await this.js.consumers.get(STREAMS.events.name, {
       filter_subjects: queryEventsSubject(queryId),

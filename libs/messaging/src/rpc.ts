@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { headers } from '@nats-io/nats-core';
 import type { RpcReply } from '@mosaic/contracts';
-import { injectTraceContext, Logger, MosaicMetrics, SpanKind, withRemoteParentSpan } from '@mosaic/observability';
+import { injectTraceContext, Logger, MosaicMetrics, queryIdOf, SpanKind, withQueryId, withRemoteParentSpan, withSpan } from '@mosaic/observability';
 import { ZodTypeAny } from 'zod';
 
 /** An error an RPC handler returns on purpose; the caller receives its code and status. */
@@ -62,12 +62,19 @@ export class RpcServer {
         const message = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
         throw new RpcError(400, 'validation_error', message);
       }
+      const queryId = queryIdOf(parsed.data);
       const data = await withRemoteParentSpan(
         msg.headers as never,
         `rpc ${binding.subject}`,
         SpanKind.SERVER,
-        { 'messaging.system': 'nats', 'messaging.destination.name': binding.subject },
-        () => binding.handler(parsed.data),
+        {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': binding.subject,
+          'messaging.consumer.group.name': this.queue,
+          ...(queryId ? { 'mosaic.query_id': queryId } : {}),
+        },
+        () => withQueryId(queryId, () => binding.handler(parsed.data)),
       );
       reply = { ok: true, data };
     } catch (error) {
@@ -92,16 +99,23 @@ export class RpcClient {
   constructor(private readonly connection: NatsConnection) {}
 
   async call<T>(subject: string, payload: unknown, timeoutMs = 5000): Promise<T> {
-    const hdrs = headers();
-    injectTraceContext(hdrs);
-    let reply: RpcReply<T>;
-    try {
-      const msg = await this.connection.request(subject, JSON.stringify(payload), { timeout: timeoutMs, headers: hdrs });
-      reply = msg.json<RpcReply<T>>();
-    } catch (error) {
-      throw new RpcError(503, 'dependency_unavailable', `${subject.split('.').slice(2, 4).join(' ')} is unavailable: ${(error as Error).message}`);
-    }
-    if (!reply.ok) throw new RpcError(reply.error.status, reply.error.code, reply.error.message, reply.error.retry_after);
-    return reply.data;
+    // A CLIENT span: it lasts until the reply, and pairs with the responder's SERVER span.
+    const attributes = { 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.operation.name': 'request', 'messaging.destination.name': subject };
+    return withSpan(`request ${subject}`, SpanKind.CLIENT, attributes, async (span) => {
+      const hdrs = headers();
+      injectTraceContext(hdrs);
+      let reply: RpcReply<T>;
+      try {
+        const msg = await this.connection.request(subject, JSON.stringify(payload), { timeout: timeoutMs, headers: hdrs });
+        reply = msg.json<RpcReply<T>>();
+      } catch (error) {
+        throw new RpcError(503, 'dependency_unavailable', `${subject.split('.').slice(2, 4).join(' ')} is unavailable: ${(error as Error).message}`);
+      }
+      if (!reply.ok) {
+        span.setAttribute('mosaic.rpc.error_code', reply.error.code);
+        throw new RpcError(reply.error.status, reply.error.code, reply.error.message, reply.error.retry_after);
+      }
+      return reply.data;
+    });
   }
 }

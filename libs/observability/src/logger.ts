@@ -1,5 +1,6 @@
-import { context, trace } from '@opentelemetry/api';
-import pino, { Logger } from 'pino';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import pino, { DestinationStream, Logger } from 'pino';
+import { currentQueryId } from './tracing';
 
 export type { Logger } from 'pino';
 
@@ -25,9 +26,13 @@ const REDACTED_PATHS = [
 
 /**
  * Structured JSON logs on stderr (stdout stays free for MCP stdio servers and CLIs).
- * Every line carries the active trace and span ids.
+ * Every line carries the active trace and span ids, and the query id of the message being handled.
  */
-export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?? 'info'): Logger {
+export function createLogger(
+  service: string,
+  level = process.env['LOG_LEVEL'] ?? 'info',
+  destination: DestinationStream = pino.destination({ fd: 2, sync: false }),
+): Logger {
   return pino(
     {
       name: service,
@@ -37,12 +42,13 @@ export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {
-        const span = trace.getSpan(context.active());
-        if (!span) return {};
-        const { traceId, spanId } = span.spanContext();
-        return { trace_id: traceId, span_id: spanId };
+        const queryId = currentQueryId();
+        const ids = queryId ? { query_id: queryId } : {};
+        const spanContext = trace.getSpan(context.active())?.spanContext();
+        if (!spanContext || !isSpanContextValid(spanContext)) return ids;
+        return { ...ids, trace_id: spanContext.traceId, span_id: spanContext.spanId };
       },
     },
-    pino.destination({ fd: 2, sync: false }),
+    destination,
   );
 }

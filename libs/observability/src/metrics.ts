@@ -1,6 +1,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
+ * Why a request was refused with 429: the per-user or per-API-key token buckets, a login
+ * lockout after repeated failures, or the tenant's daily model-token budget.
+ */
+export const RATE_LIMIT_KINDS = ['user', 'api_key', 'login_lockout', 'token_budget'] as const;
+export type RateLimitKind = (typeof RATE_LIMIT_KINDS)[number];
+
+/**
  * The process's metrics. Label values are bounded: route templates (never raw URLs),
  * subject families (never query ids), connector and tool names from the catalog.
  */
@@ -77,8 +84,8 @@ export class MosaicMetrics {
 
   readonly llmCallDuration = new Histogram({
     name: 'mosaic_llm_call_duration_seconds',
-    help: 'LLM call duration by provider, role (plan, tools, synthesis) and outcome',
-    labelNames: ['provider', 'role', 'outcome'] as const,
+    help: 'LLM call duration by provider, model (the provider name when no model reported usage), role (plan, tools_fast, tools_standard, synthesis) and outcome',
+    labelNames: ['provider', 'model', 'role', 'outcome'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
@@ -90,9 +97,53 @@ export class MosaicMetrics {
     registers: [this.registry],
   });
 
+  readonly historyBatchDuration = new Histogram({
+    name: 'mosaic_history_batch_duration_seconds',
+    help: 'Time to write one batch of history (conversations, messages, query runs), by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly historyEventsWritten = new Counter({
+    name: 'mosaic_history_events_written_total',
+    help: 'Query events written to history',
+    registers: [this.registry],
+  });
+
   readonly openSseConnections = new Gauge({
     name: 'mosaic_sse_connections_open',
     help: 'Server-Sent Event streams currently open',
+    registers: [this.registry],
+  });
+
+  readonly rateLimitRejections = new Counter({
+    name: 'mosaic_rate_limit_rejections_total',
+    help: 'Requests refused with 429, by kind (user, api_key, login_lockout, token_budget)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  // JetStream consumer state, read from the server by ConsumerStateCollector (libs/messaging).
+  // Every replica of a service reports the same consumer: aggregate with max by (stream, consumer).
+  readonly jetstreamConsumerPending = new Gauge({
+    name: 'mosaic_jetstream_consumer_pending',
+    help: 'Messages of the stream matching the durable consumer not yet delivered (num_pending), by stream and consumer',
+    labelNames: ['stream', 'consumer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jetstreamConsumerAckPending = new Gauge({
+    name: 'mosaic_jetstream_consumer_ack_pending',
+    help: 'Messages delivered to the durable consumer and not yet acknowledged (num_ack_pending), by stream and consumer',
+    labelNames: ['stream', 'consumer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jetstreamConsumerRedelivered = new Gauge({
+    name: 'mosaic_jetstream_consumer_redelivered',
+    help: 'Unacknowledged messages of the durable consumer delivered more than once (num_redelivered), by stream and consumer',
+    labelNames: ['stream', 'consumer'] as const,
     registers: [this.registry],
   });
 
@@ -106,6 +157,18 @@ export class MosaicMetrics {
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Exports every 429 kind from zero, so `rate()` sees the first rejection and dashboards show
+   * 0 rather than no data. Called once by the service that refuses requests (the gateway).
+   */
+  initRateLimitRejections(): void {
+    for (const kind of RATE_LIMIT_KINDS) this.rateLimitRejections.inc({ kind }, 0);
+  }
+
+  countRateLimitRejection(kind: RateLimitKind): void {
+    this.rateLimitRejections.inc({ kind });
   }
 
   /** Times `fn` into `histogram` with the outcome label set from the result. */

@@ -14,3 +14,4 @@ export { MIGRATIONS } from './migrations';
 export { PersistenceError, PersistenceErrorCode } from './persistence.error';
 // Re-exported so services type their code against the same MikroORM this library configures.
 export { EntityManager, LockMode, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+export * from './history/history.store';

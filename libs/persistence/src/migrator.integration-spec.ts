@@ -8,7 +8,7 @@ import { requirePersistenceEnv } from './testing/persistence-test-env';
 
 jest.setTimeout(30_000);
 
-const TABLES = ['tenants', 'users', 'sessions', 'api_keys', 'credentials', 'audit_logs', 'mcp_servers'];
+const TABLES = ['tenants', 'users', 'sessions', 'api_keys', 'credentials', 'audit_logs', 'mcp_servers', 'conversations', 'query_runs', 'messages'];
 
 describe('runMigrations', () => {
   const { ownerUrl, appUrl } = requirePersistenceEnv();

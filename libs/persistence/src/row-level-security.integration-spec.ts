@@ -16,6 +16,9 @@ const TABLES: { table: string; key: string }[] = [
   { table: 'credentials', key: 'tenant_id' },
   { table: 'audit_logs', key: 'tenant_id' },
   { table: 'mcp_servers', key: 'tenant_id' },
+  { table: 'conversations', key: 'tenant_id' },
+  { table: 'query_runs', key: 'tenant_id' },
+  { table: 'messages', key: 'tenant_id' },
 ];
 
 interface SeededTenant {
@@ -42,10 +45,16 @@ async function seedTenant(orm: MikroORM, label: string): Promise<SeededTenant> {
     const audit = em.create(AuditLog, { tenant: tenant.id, userId: admin.id, action: 'auth.signup', outcome: 'success' });
     const mcpServer = em.create(McpServerEntity, { tenant: tenant.id, name: 'wiki', description: 'wiki', transport: 'http', url: 'https://wiki.example', createdBy: admin.id });
     await em.flush();
+    const conversationId = randomUUID();
+    const queryId = randomUUID();
+    const now = new Date();
+    await em.execute('insert into conversations (id, tenant_id, user_id, datasource, title, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)', [conversationId, tenant.id, admin.id, 'files', 'hello', now, now]);
+    await em.execute('insert into query_runs (id, tenant_id, user_id, kind, conversation_id, question, status, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)', [queryId, tenant.id, admin.id, 'chat', conversationId, 'hello', 'running', now]);
+    await em.execute('insert into messages (id, tenant_id, conversation_id, query_id, role, content, created_at) values (?, ?, ?, ?, ?, ?, ?)', [`${queryId}:user`, tenant.id, conversationId, queryId, 'user', 'hello', now]);
     return {
       tenantId: tenant.id,
       userId: admin.id,
-      ids: { tenants: tenant.id, users: admin.id, sessions: session.id, api_keys: apiKey.id, credentials: credential.id, audit_logs: audit.id, mcp_servers: mcpServer.id },
+      ids: { tenants: tenant.id, users: admin.id, sessions: session.id, api_keys: apiKey.id, credentials: credential.id, audit_logs: audit.id, mcp_servers: mcpServer.id, conversations: conversationId, query_runs: queryId, messages: `${queryId}:user` },
     };
   });
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ConsumerBinding, JetStreamServer } from '@mosaic/messaging';
-import { createLogger, Logger, MosaicMetrics, startTracing } from '@mosaic/observability';
+import { createLogger, Logger, MosaicMetrics, setHttpRoute, shutdownTracing, startTracing, TracingConfigError } from '@mosaic/observability';
 import { ApiError, ApiExceptionFilter } from './api-error';
 import { BaseEnv, ConfigError } from './config';
 import { OperationsController } from './health';
@@ -38,18 +38,35 @@ export interface RunningService {
  * and metrics, the JetStream consumers, and graceful shutdown on SIGTERM/SIGINT.
  */
 export async function runService<C extends BaseEnv>(spec: ServiceSpec<C>): Promise<RunningService> {
-  startTracing(spec.service);
   const logger = createLogger(spec.service, spec.config.LOG_LEVEL);
+  try {
+    // Exporters, sampler and service name from the OTEL_* variables; export is off by default.
+    startTracing(spec.service, { logger });
+  } catch (error) {
+    if (error instanceof TracingConfigError) throw new ConfigError(error.issues);
+    throw error;
+  }
   const metrics = new MosaicMetrics(spec.service);
 
   @Module({
     imports: [RuntimeModule.forRoot({ service: spec.service, config: spec.config, logger, metrics }), ...spec.imports],
     controllers: [OperationsController],
   })
-  class ServiceRootModule {}
+  class ServiceRootModule implements OnApplicationShutdown {
+    // Shutdown hooks run once the HTTP server and the consumers have closed: no request or
+    // message span is still open, so everything buffered is exported before the process exits.
+    async onApplicationShutdown(): Promise<void> {
+      await shutdownTracing();
+    }
+  }
 
   const adapter = new FastifyAdapter({ bodyLimit: spec.bodyLimit ?? 64 * 1024 });
   const fastify = adapter.getInstance();
+  // The HTTP server span is named after the route template, never the raw path with its ids.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    setHttpRoute(request.routeOptions.url);
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestDuration.observe(

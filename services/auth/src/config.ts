@@ -20,5 +20,15 @@ export const authEnvSchema = baseEnvSchema.extend({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   LOCKOUT_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
   LOCKOUT_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** History is written in batches of at most this many events ... */
+  HISTORY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  /** ... or after this long, whichever comes first. */
+  HISTORY_FLUSH_MS: z.coerce.number().int().min(0).max(5000).default(50),
+  /**
+   * `off`: this replica does not consume the events stream, so it writes no history (reads still
+   * work). For measuring what writing history costs (`npm run bench`); events wait in the durable
+   * consumer until a replica with the writer on takes them.
+   */
+  HISTORY_WRITER: z.enum(['on', 'off']).default('on'),
 });
 export type AuthConfig = z.infer<typeof authEnvSchema>;

@@ -22,6 +22,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   DATASOURCE_TEST_TIMEOUT_MS: envFields.positiveMs.max(120_000).default(20_000),
   /** Model tokens a tenant may use per UTC day (0: no budget). Only the Anthropic provider uses tokens. */
   LLM_TOKEN_BUDGET_DAILY: z.coerce.number().int().nonnegative().default(0),
+  /** How long a user's digest is reused before it is produced again. */
+  DIGEST_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Largest request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SSE_HEARTBEAT_MS: envFields.positiveMs.default(15_000),

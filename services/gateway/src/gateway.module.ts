@@ -8,6 +8,11 @@ import { SessionVerifier } from './auth/session-verifier.service';
 import { CredentialsController } from './credentials/credentials.controller';
 import { HealthController } from './health/health.controller';
 import { GatewayDependencies, GatewayRedisProvider } from './health/dependencies';
+import { ChatController } from './chat/chat.controller';
+import { ChatService } from './chat/chat.service';
+import { DigestController } from './digest/digest.controller';
+import { DigestService } from './digest/digest.service';
+import { HistoryController } from './history/history.controller';
 import { McpServersController } from './mcp-servers/mcp-servers.controller';
 import { RegisteredSourcesService } from './mcp-servers/registered-sources.service';
 import { QueryController } from './query/query.controller';
@@ -20,7 +25,7 @@ import { TenantLimitsService } from './tenant/tenant-limits.service';
 import { UsersController } from './users/users.controller';
 
 @Module({
-  controllers: [HealthController, AuthController, ApiKeysController, CredentialsController, AuditController, TenantController, UsersController, SourcesController, McpServersController, QueryController],
+  controllers: [HealthController, AuthController, ApiKeysController, CredentialsController, AuditController, TenantController, UsersController, SourcesController, McpServersController, QueryController, ChatController, HistoryController, DigestController],
   providers: [
     GatewayRedisProvider,
     GatewayDependencies,
@@ -30,6 +35,8 @@ import { UsersController } from './users/users.controller';
     SourcesService,
     RegisteredSourcesService,
     QueryService,
+    ChatService,
+    DigestService,
     TokenBudgetService,
   ],
 })

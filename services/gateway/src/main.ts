@@ -1,3 +1,5 @@
+// First: http, pg and ioredis are traced only if instrumented before anything loads them.
+import '@mosaic/observability/register';
 import { main, parseConfig, runService } from '@mosaic/runtime';
 import { gatewayEnvSchema } from './config';
 import { GatewayModule } from './gateway.module';

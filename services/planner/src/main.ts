@@ -1,3 +1,5 @@
+// First: http, pg and ioredis are traced only if instrumented before anything loads them.
+import '@mosaic/observability/register';
 import { CONSUMERS, QUERY_REQUESTED_V1, STREAMS } from '@mosaic/contracts';
 import { main, parseConfig, runService } from '@mosaic/runtime';
 import { plannerEnvSchema } from './config';

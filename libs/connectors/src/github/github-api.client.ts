@@ -93,6 +93,8 @@ export interface ListWorkflowRunsOptions extends ListOptions {
   /** A status (`queued`, `in_progress`, `completed`) or a conclusion (`success`, `failure`, ...). */
   status?: string;
   event?: string;
+  /** GitHub's date-range syntax for the run's creation: `>=2025-03-13T12:00:00Z`, `a..b`. */
+  created?: string;
 }
 
 export interface SearchIssuesOptions extends ListOptions {
@@ -186,8 +188,8 @@ export class GithubApiClient {
   }
 
   async listWorkflowRuns(owner: string, repo: string, options: ListWorkflowRunsOptions = {}): Promise<Page<WorkflowRun>> {
-    const { branch, status, event } = options;
-    return this.paginate(repoPath(owner, repo, '/actions/runs'), { branch, status, event }, options, (body, what) => {
+    const { branch, status, event, created } = options;
+    return this.paginate(repoPath(owner, repo, '/actions/runs'), { branch, status, event, created }, options, (body, what) => {
       const page = this.parse(WorkflowRunsPageSchema, body, what);
       return { items: page.workflow_runs, totalCount: page.total_count };
     });

@@ -218,6 +218,16 @@ describe('GitHub MCP server', () => {
       ]);
     });
 
+    it('should return only the runs created within since and until when both are given', async () => {
+      const result = structured<{ workflow_runs: Array<Record<string, unknown>> }>(
+        await call(sut, 'get_workflow_runs', { repo: 'web', since: '2025-03-14T14:01:00Z', until: '2025-03-14T16:00:00Z' }),
+      );
+
+      // CI #41 (14:00) started before the window and CI #42 (16:31) after it.
+      expect(result.workflow_runs.map((r) => r['id'])).toEqual([8999]);
+      expect(github.requests.at(-1)?.query['created']).toBe('2025-03-14T14:01:00Z..2025-03-14T16:00:00Z');
+    });
+
     it('should add is:issue and the owner scope to a keyword search and name each hit\'s repository', async () => {
       const result = structured<{ query: string; total_count: number; items: Array<Record<string, unknown>> }>(
         await call(sut, 'search_issues', { query: 'checkout' }),

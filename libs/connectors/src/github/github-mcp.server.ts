@@ -210,22 +210,25 @@ export function createGithubMcpServer(options: GithubMcpServerOptions): McpServe
       title: 'Get workflow runs (CI/CD status)',
       description:
         'Lists GitHub Actions workflow runs of one repository, newest first, with status and conclusion ' +
-        '(e.g. status "failure" for failed builds, "in_progress" for running ones).',
+        '(e.g. status "failure" for failed builds, "in_progress" for running ones), optionally only those created between since and until.',
       inputSchema: {
         owner: ownerArg,
         repo: repoArg,
         branch: z.string().min(1).max(255).optional(),
         status: z.enum(WORKFLOW_RUN_STATUSES).optional().describe('A run status or conclusion.'),
         event: z.string().min(1).max(64).optional().describe('Triggering event, e.g. push, pull_request.'),
+        since: isoDateArg.describe('Only runs created at or after this ISO 8601 time.'),
+        until: isoDateArg.describe('Only runs created at or before this ISO 8601 time.'),
         per_page: perPageArg,
         max_items: maxItemsArg,
       },
       annotations: READ_ONLY_TOOL,
     },
-    ({ owner, repo, branch, status, event, per_page, max_items = DEFAULT_MAX_ITEMS }, extra) =>
+    ({ owner, repo, branch, status, event, since, until, per_page, max_items = DEFAULT_MAX_ITEMS }, extra) =>
       respond(async () => {
         const o = ownerOf(owner);
-        const page = await client.listWorkflowRuns(o, repo, { branch, status, event, perPage: per_page, maxItems: max_items, signal: extra.signal });
+        const created = createdRange(since, until);
+        const page = await client.listWorkflowRuns(o, repo, { branch, status, event, created, perPage: per_page, maxItems: max_items, signal: extra.signal });
         return {
           repository: `${o}/${repo}`,
           total_count: page.totalCount ?? page.items.length,
@@ -316,6 +319,13 @@ export function searchQuery(
   }
   if (scope.state && !has(/(^|\s)(state|is):(open|closed)\b/i)) parts.push(`state:${scope.state}`);
   return parts.join(' ');
+}
+
+/** GitHub's `created` range for runs: `a..b`, `>=a` or `<=b` (both ends inclusive). */
+export function createdRange(since?: string, until?: string): string | undefined {
+  if (since && until) return `${since}..${until}`;
+  if (since) return `>=${since}`;
+  return until ? `<=${until}` : undefined;
 }
 
 function counts(page: Page<unknown>): { count: number; truncated: boolean } {

@@ -1,6 +1,7 @@
 import { SourceItem } from '@mosaic/contracts';
 import { keywords, overlapScore, searchTerms, truncate } from '@mosaic/llm';
-import { ConnectorDefinition, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { ConnectorDefinition, DigestWindow, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { DigestBounds, digestBounds, formatLocal, instantOf, isWithin } from '../digest-window';
 import { builtServerEntry } from '../paths';
 
 const MAX_ITEMS = 8;
@@ -71,6 +72,7 @@ export const githubConnector: ConnectorDefinition = {
     },
   }),
   localStrategy: (query, call, credentials) => answerFromGithub(query, call, credentials['default_owner']),
+  digestStrategy: (window, call, credentials) => githubDigest(window, call, credentials['default_owner']),
 };
 
 interface RepositoryRef {
@@ -309,6 +311,107 @@ function workflowRunItem(run: Record<string, unknown>, repo: RepositoryRef, quer
     content,
     score: routedScore(queryKeywords, content, name),
   };
+}
+
+// ---- "What you missed" -------------------------------------------------------------------
+
+const DIGEST_MAX_ITEMS = 20;
+const DIGEST_PULLS_SCANNED = 50;
+/** Repositories whose failed runs the digest reads: the most recently updated ones. */
+const DIGEST_REPOS = 10;
+const DIGEST_RUNS_PER_REPO = 20;
+
+/**
+ * Open pull requests awaiting the user's review (`review-requested:@me`, so the token's own user)
+ * updated within the window, and workflow runs that failed within it across the user's
+ * repositories (the default owner's, else the token's), newest first.
+ */
+export async function githubDigest(window: DigestWindow, call: ToolCaller, defaultOwner?: string): Promise<StrategyResult> {
+  const bounds = digestBounds(window);
+  const since = githubTime(bounds.since);
+  const until = githubTime(bounds.until);
+  const found: Array<{ item: SourceItem; at: number }> = [];
+
+  const search = await call('search_issues', {
+    query: `review-requested:@me updated:>=${since}`,
+    type: 'pull_request',
+    state: 'open',
+    ...(defaultOwner ? { owner: defaultOwner } : {}),
+    sort: 'updated',
+    order: 'desc',
+    max_items: DIGEST_PULLS_SCANNED,
+  });
+  if (!search.ok) throw new Error(`search_issues failed: ${search.text}`);
+  const pulls = records(((search.structured ?? safeJson(search.text)) as { items?: unknown } | undefined)?.items).filter(
+    (pull) => pull['is_pull_request'] !== false && isWithin(bounds, str(pull['updated_at'])),
+  );
+  for (const pull of pulls) found.push({ item: reviewRequestItem(pull, bounds), at: instantOf(str(pull['updated_at'])) });
+
+  const repositories = (await listRepositories(call, defaultOwner)).refs.slice(0, DIGEST_REPOS);
+  const failures: string[] = [];
+  const runLists = await Promise.all(
+    repositories.map(async (target) => {
+      const [owner, repo] = target.full_name.split('/') as [string, string];
+      const result = await call('get_workflow_runs', { owner, repo, status: 'failure', since, until, max_items: DIGEST_RUNS_PER_REPO });
+      if (!result.ok) {
+        failures.push(target.full_name);
+        return [];
+      }
+      const body = (result.structured ?? safeJson(result.text)) as { workflow_runs?: unknown } | undefined;
+      return records(body?.workflow_runs)
+        .filter((run) => run['conclusion'] === 'failure' && isWithin(bounds, str(run['created_at'])))
+        .map((run) => ({ item: failedRunItem(run, target, bounds), at: instantOf(str(run['created_at'])) }));
+    }),
+  );
+  const runs = runLists.flat();
+  found.push(...runs);
+
+  found.sort((a, b) => b.at - a.at || a.item.id.localeCompare(b.item.id));
+  const failed = failures.length ? ` Workflow runs could not be read for ${failures.sort().join(', ')}.` : '';
+  return {
+    items: found.slice(0, DIGEST_MAX_ITEMS).map((f) => f.item),
+    summary:
+      `Since ${window.since}: ${pulls.length} pull request(s) await your review; ` +
+      `${runs.length} workflow run(s) failed in ${repositories.length} repositories checked.${failed}`,
+  };
+}
+
+function reviewRequestItem(pull: Record<string, unknown>, bounds: DigestBounds): SourceItem {
+  const repository = str(pull['repository']);
+  const number = str(pull['number']);
+  const title = str(pull['title']);
+  const updated = `${formatLocal(bounds.timeZone, instantOf(str(pull['updated_at'])))} ${bounds.timeZone}`;
+  return {
+    id: `${repository}#${number}`,
+    title: `PR #${number} awaits your review: ${title}`,
+    url: url(pull['html_url']),
+    tool: 'search_issues',
+    content:
+      `Pull request #${number} in ${repository} "${title}"${pull['author'] ? ` by ${str(pull['author'])}` : ''} ` +
+      `awaits your review; updated ${updated}.`,
+    score: 1,
+  };
+}
+
+function failedRunItem(run: Record<string, unknown>, repo: RepositoryRef, bounds: DigestBounds): SourceItem {
+  const name = str(run['name'] ?? 'workflow');
+  const branch = str(run['head_branch'] ?? 'unknown branch');
+  const started = `${formatLocal(bounds.timeZone, instantOf(str(run['created_at'])))} ${bounds.timeZone}`;
+  return {
+    id: `${repo.full_name}/actions/runs/${str(run['id'])}`,
+    title: `Workflow ${name} failed on ${branch}: ${repo.full_name} run #${str(run['run_number'])}`,
+    url: url(run['html_url']),
+    tool: 'get_workflow_runs',
+    content:
+      `${name} run #${str(run['run_number'])} in ${repo.full_name} failed on ${branch}` +
+      `${run['event'] ? ` (${str(run['event'])})` : ''}, started ${started}.`,
+    score: 1,
+  };
+}
+
+/** ISO 8601 to the second, as GitHub's search qualifiers and `created` ranges take it. */
+function githubTime(instant: number): string {
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function finish(items: SourceItem[], summary: string): StrategyResult {

@@ -1,7 +1,8 @@
 import { SourceItem } from '@mosaic/contracts';
 import { keywords, overlapScore, searchTerms, stemSet, truncate } from '@mosaic/llm';
 import { z } from 'zod/v4';
-import { ConnectorDefinition, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { ConnectorDefinition, DigestWindow, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { DigestBounds, digestBounds, dayIn, formatLocal, formatLocalTime, instantOf, isWithin } from '../digest-window';
 import { timeWindow } from '../parameter-injection';
 import { builtServerEntry } from '../paths';
 
@@ -87,6 +88,7 @@ export const googleConnector: ConnectorDefinition = {
     },
   }),
   localStrategy: (query, call) => answerFromGoogle(query, call),
+  digestStrategy: (window, call) => googleDigest(window, call),
 };
 
 /**
@@ -340,6 +342,97 @@ export function relevantExcerpt(lines: readonly string[], topic: readonly string
   );
 }
 
+// ---- "What you missed" -------------------------------------------------------------------
+
+const DIGEST_EVENTS_SCANNED = 50;
+const DIGEST_MESSAGES_SCANNED = 30;
+/** Gmail's own flags for mail that wants the user: unread, and marked important by Gmail or by them. */
+const DIGEST_MAIL_SEARCH = 'is:unread is:important';
+
+/**
+ * Today's calendar (the day `until` falls on in the window's time zone), in start order, then
+ * unread important mail received within the window, newest first.
+ */
+export async function googleDigest(window: DigestWindow, call: ToolCaller): Promise<StrategyResult> {
+  const bounds = digestBounds(window);
+  const today = dayIn(bounds.timeZone, bounds.until);
+  const { events } = EventsResultSchema.parse(
+    await callJson(call, 'get_events', {
+      time_min: new Date(today.start).toISOString(),
+      time_max: new Date(today.end).toISOString(),
+      max_items: DIGEST_EVENTS_SCANNED,
+    }),
+  );
+  const todays = events.filter((event) => event.status !== 'cancelled' && isOnDay(event, today));
+
+  const { messages } = MessagesResultSchema.parse(
+    await callJson(call, 'list_messages', {
+      query: DIGEST_MAIL_SEARCH,
+      after: new Date(bounds.since).toISOString(),
+      before: new Date(bounds.until).toISOString(),
+      max_items: DIGEST_MESSAGES_SCANNED,
+    }),
+  );
+  // Gmail's after:/before: take whole seconds and its search can lag; the labels and times are checked here too.
+  const mail = messages
+    .filter((m) => m.unread && m.important && isWithin(bounds, m.date))
+    .sort((a, b) => instantOf(b.date!) - instantOf(a.date!));
+
+  return {
+    items: [...todays.map((event) => todayEventItem(event, bounds)), ...mail.map((message) => importantMailItem(message, bounds))],
+    summary:
+      `Today (${today.date}, ${bounds.timeZone}): ${todays.length} calendar event(s). ` +
+      `Since ${window.since}: ${mail.length} unread important email(s).`,
+  };
+}
+
+/** Whether an event takes place on the day: timed ones overlap it, all-day ones (end exclusive) include its date. */
+function isOnDay(event: EventView, day: { date: string; start: number; end: number }): boolean {
+  if (!event.start) return false;
+  if (event.all_day) return event.start <= day.date && (event.end ?? event.start) > day.date;
+  const start = instantOf(event.start);
+  const end = event.end ? instantOf(event.end) : start;
+  return start < day.end && end > day.start;
+}
+
+function todayEventItem(event: EventView, bounds: DigestBounds): SourceItem {
+  const title = event.summary ?? '(busy)';
+  const when = event.all_day || !event.start
+    ? 'all day'
+    : `${formatLocalTime(bounds.timeZone, instantOf(event.start))}${event.end ? `–${formatLocalTime(bounds.timeZone, instantOf(event.end))}` : ''}`;
+  const attendees = event.attendees.map((a) => `${a.name ?? a.email ?? 'someone'}${a.response ? ` (${humanResponse(a.response)})` : ''}`);
+  const details = [
+    event.location ? `at ${event.location}` : undefined,
+    event.organizer ? `organised by ${event.organizer}` : undefined,
+    attendees.length ? `attendees: ${attendees.join(', ')}` : undefined,
+    event.meet_link ? `Meet ${event.meet_link}` : undefined,
+  ].filter(Boolean);
+  return {
+    id: `event:${event.id}`,
+    title: `Today ${when}: ${title}`,
+    url: event.html_link ?? undefined,
+    tool: 'get_events',
+    content:
+      `Calendar event today, ${when} (${bounds.timeZone}): ${title}${details.length ? `; ${details.join('; ')}` : ''}.` +
+      `${event.description ? ` ${event.description}` : ''}`,
+    score: 1,
+  };
+}
+
+function importantMailItem(message: MessageView, bounds: DigestBounds): SourceItem {
+  const subject = message.subject || '(no subject)';
+  const sender = message.from ? message.from.replace(/\s*<[^>]*>$/, '').replace(/^"|"$/g, '') || message.from : 'unknown sender';
+  const received = `${formatLocal(bounds.timeZone, instantOf(message.date!))} ${bounds.timeZone}`;
+  return {
+    id: `message:${message.id}`,
+    title: `Unread important email from ${sender}: ${subject}`,
+    url: message.url,
+    tool: 'list_messages',
+    content: `Unread important email from ${message.from ?? 'unknown sender'}, received ${received}: "${subject}". ${message.snippet}`.trimEnd(),
+    score: 1,
+  };
+}
+
 // ---- Ranking -----------------------------------------------------------------------------
 
 interface Ranked {
@@ -393,6 +486,7 @@ async function callJson(call: ToolCaller, tool: string, args: Record<string, unk
 const EventViewSchema = z.object({
   id: z.string(),
   summary: z.string().nullish(),
+  status: z.string().nullish(),
   start: z.string().nullable(),
   end: z.string().nullable(),
   all_day: z.boolean().default(false),

@@ -1,6 +1,7 @@
 import { SourceItem } from '@mosaic/contracts';
 import { keywords, overlapScore, searchTerms } from '@mosaic/llm';
-import { ConnectorDefinition, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { ConnectorDefinition, DigestWindow, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { DigestBounds, digestBounds, formatLocal, instantOf, isWithin } from '../digest-window';
 import { builtServerEntry } from '../paths';
 
 const MAX_ITEMS = 8;
@@ -51,6 +52,7 @@ export const jiraConnector: ConnectorDefinition = {
     },
   }),
   localStrategy: (query, call) => answerFromJira(query, call),
+  digestStrategy: (window, call) => jiraDigest(window, call),
 };
 
 /** What `query_jira` and `get_issue` return per issue (the fields the items use). */
@@ -181,6 +183,65 @@ export function parseIssues(value: unknown): IssueRow[] {
 function parseProjects(value: unknown): Array<{ key: string; name: string; url: string }> {
   const list = (value as { projects?: unknown } | undefined)?.projects;
   return Array.isArray(list) ? list.filter((p) => p && typeof p.key === 'string' && typeof p.name === 'string') : [];
+}
+
+// ---- "What you missed" -------------------------------------------------------------------
+
+const DIGEST_MAX_ITEMS = 20;
+const DIGEST_SCANNED = 50;
+/**
+ * Jira reads a JQL date in the user's profile time zone, which we do not know: asking from this
+ * much before `since` covers every zone (UTC-12 to UTC+14); the exact bound is applied afterwards.
+ */
+const JQL_ZONE_SLACK_MS = 14 * 60 * 60 * 1000;
+
+/** The account's roles in an issue, most telling first: an issue found as several counts as the first. */
+const DIGEST_ROLES = [
+  { field: 'assignee', label: 'assigned to you' },
+  { field: 'reporter', label: 'you reported' },
+  { field: 'watcher', label: 'you watch' },
+] as const;
+
+/**
+ * Issues assigned to the user (the account the API token belongs to, `currentUser()`), then those
+ * they reported or watch, updated within the window, newest first.
+ */
+export async function jiraDigest(window: DigestWindow, call: ToolCaller): Promise<StrategyResult> {
+  const bounds = digestBounds(window);
+  const from = jqlDate(bounds.since - JQL_ZONE_SLACK_MS);
+  const found = new Map<string, { issue: IssueRow; role: string; at: number }>();
+  for (const role of DIGEST_ROLES) {
+    const jql = `${role.field} = currentUser() AND updated >= "${from}" ORDER BY updated DESC`;
+    const result = await call('query_jira', { jql, max_items: DIGEST_SCANNED });
+    if (!result.ok) throw new Error(`query_jira failed: ${result.text}`);
+    for (const issue of parseIssues(result.structured ?? safeJson(result.text))) {
+      if (found.has(issue.key) || !isWithin(bounds, issue.updated)) continue;
+      found.set(issue.key, { issue, role: role.label, at: instantOf(issue.updated!) });
+    }
+  }
+  const updated = [...found.values()].sort((a, b) => b.at - a.at || a.issue.key.localeCompare(b.issue.key));
+  const counts = DIGEST_ROLES.map((r) => `${updated.filter((u) => u.role === r.label).length} ${r.label}`);
+  return {
+    items: updated.slice(0, DIGEST_MAX_ITEMS).map(({ issue, role, at }) => digestItem(issue, role, at, bounds)),
+    summary: `Since ${window.since}: ${updated.length} Jira issue(s) updated (${counts.join(', ')}).`,
+  };
+}
+
+function digestItem(issue: IssueRow, role: string, at: number, bounds: DigestBounds): SourceItem {
+  const when = `${formatLocal(bounds.timeZone, at)} ${bounds.timeZone}`;
+  return {
+    id: issue.key,
+    title: `${issue.key} (${role}) updated: ${issue.summary}`,
+    url: issue.url,
+    tool: 'query_jira',
+    content: `Issue ${issue.key}, ${role}, was updated ${when}: ${issueLine({ ...issue, updated: null })}.`,
+    score: 1,
+  };
+}
+
+/** `yyyy-MM-dd HH:mm` in UTC, a date format JQL accepts. */
+function jqlDate(instant: number): string {
+  return new Date(instant).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function truncate(text: string, max: number): string {

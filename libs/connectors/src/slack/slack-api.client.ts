@@ -98,9 +98,13 @@ export class SlackApiClient {
     return redactTokens(text, [this.#botToken, this.#userToken]);
   }
 
-  /** The cheapest authenticated call: checks the bot token and names the workspace. */
-  async authTest(options: CallOptions = {}): Promise<AuthTestResponse> {
-    return this.call({ method: 'auth.test', params: {}, token: 'bot', idempotent: true, ...options }, AuthTestResponseSchema);
+  /**
+   * The cheapest authenticated call: checks a token and names the workspace and who the token
+   * acts as (the bot by default; the person who granted it with `as: 'user'`).
+   */
+  async authTest(options: CallOptions & { as?: TokenKind } = {}): Promise<AuthTestResponse> {
+    const { as = 'bot', ...rest } = options;
+    return this.call({ method: 'auth.test', params: {}, token: as, idempotent: true, ...rest }, AuthTestResponseSchema);
   }
 
   async listChannels(

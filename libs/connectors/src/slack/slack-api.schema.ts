@@ -70,6 +70,8 @@ export const AuthTestResponseSchema = z.object({
   url: z.string(),
   team: z.string().optional(),
   team_id: z.string().optional(),
+  /** The handle of the user (or bot user) the token acts as. */
+  user: z.string().optional(),
   user_id: z.string().optional(),
   bot_id: z.string().optional(),
 });

@@ -104,12 +104,12 @@ describe('Slack MCP server against a fake Slack Web API', () => {
   }
 
   describe('tools', () => {
-    it('should offer five read-only tools and no send_message when writes are not allowed', async () => {
+    it('should offer six read-only tools and no send_message when writes are not allowed', async () => {
       const sut = await connect();
 
       const { tools } = await sut.client.listTools();
 
-      expect(tools.map((t) => t.name).sort()).toEqual(['list_channels', 'list_dms', 'list_users', 'read_messages', 'search_messages']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['get_me', 'list_channels', 'list_dms', 'list_users', 'read_messages', 'search_messages']);
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
       expect(tools.find((t) => t.name === 'search_messages')?.inputSchema.required).toEqual(['query']);
     });
@@ -390,6 +390,30 @@ describe('Slack MCP server against a fake Slack Web API', () => {
       expect(new Set(fake.requests.map((r) => r.auth))).toEqual(new Set(['bot']));
     });
 
+    it('should keep only messages within oldest and latest, asking Slack for widened whole days, when a window is given', async () => {
+      const sut = await connect();
+
+      const result = structured<SearchResult>(
+        await sut.call('search_messages', { query: 'acme', oldest: '2026-01-12T09:43:00Z', latest: '2026-01-12T10:31:00Z' }),
+      );
+
+      // #random (11:00) and the outage declaration (09:42) match too, but lie outside the window.
+      expect(result.messages.map((m) => `${m.channel.name}:${m.user_name}`)).toEqual(['incidents:cara', 'incidents:ben', 'support:ben']);
+      expect(result.total).toBe(3);
+      expect(fake.calls('search.messages')[0]?.args['query']).toBe('acme after:2026-01-10 before:2026-01-14');
+    });
+
+    it('should read only the window of each member channel when scanning without a user token', async () => {
+      const sut = await connect({ client: { userToken: undefined } });
+
+      const result = structured<SearchResult>(
+        await sut.call('search_messages', { query: 'acme', oldest: '2026-01-12T09:43:00Z', latest: '2026-01-12T10:31:00Z' }),
+      );
+
+      expect(result.messages.map((m) => `${m.channel.name}:${m.user_name}`)).toEqual(['incidents:cara', 'support:ben']);
+      expect(fake.calls('conversations.history').every((r) => r.args['oldest'] === '1768210980.000000')).toBe(true);
+    });
+
     it('should only search the given channel when one is named', async () => {
       const sut = await connect();
 
@@ -397,6 +421,25 @@ describe('Slack MCP server against a fake Slack Web API', () => {
 
       expect(result.messages.map((m) => m.channel.name)).toEqual(['support']);
       expect(fake.calls('search.messages')[0]?.args['query']).toBe('acme in:#support');
+    });
+  });
+
+  describe('get_me', () => {
+    it("should name the user token's owner when a user token is configured", async () => {
+      const sut = await connect();
+
+      const result = structured<Record<string, unknown>>(await sut.call('get_me'));
+
+      expect(result).toEqual({ as: 'user', user_id: 'U0ANA00001', user_name: 'ana', team: 'Initech', url: WORKSPACE });
+      expect(fake.calls('auth.test').map((r) => r.auth)).toEqual(['user']);
+    });
+
+    it('should name the bot when only the bot token is configured', async () => {
+      const sut = await connect({ client: { userToken: undefined } });
+
+      const result = structured<Record<string, unknown>>(await sut.call('get_me'));
+
+      expect(result).toMatchObject({ as: 'bot', user_id: 'U0MOSAICBOT', user_name: 'mosaic' });
     });
   });
 
@@ -418,6 +461,19 @@ describe('Slack MCP server against a fake Slack Web API', () => {
         messages: [expect.objectContaining({ user_name: 'ana', text: 'Can you pull the Acme orders that failed during the outage?' })],
       });
       expect(fake.calls('conversations.list').some((r) => r.args['types'] === 'im' && r.auth === 'user')).toBe(true);
+    });
+
+    it('should include only the messages within oldest and latest when a window is given', async () => {
+      const sut = await connect();
+
+      const result = structured<{ dms: Array<{ user_name: string; messages: Message[] }> }>(
+        await sut.call('list_dms', { messages_per_dm: 5, oldest: '2026-01-13T00:00:00Z', latest: '2026-01-14T00:00:00Z' }),
+      );
+
+      expect(result.dms.map((d) => [d.user_name, d.messages.map((m) => m.text)])).toEqual([
+        ['ana', []],
+        ['ben', ['Globex refund is done.']],
+      ]);
     });
 
     it("should list the bot's direct messages without messages when there is no user token", async () => {

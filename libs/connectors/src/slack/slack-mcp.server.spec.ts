@@ -1,6 +1,6 @@
 import { redactTokens } from './slack-api.exception';
 import { SlackUser } from './slack-api.schema';
-import { matchedTerms, permalink, renderText, searchWords, toSlackTs } from './slack-mcp.server';
+import { matchedTerms, permalink, renderText, searchDateModifiers, searchWords, toSlackTs } from './slack-mcp.server';
 
 describe(renderText.name, () => {
   const users = new Map<string, SlackUser>([['U0ANA00001', { id: 'U0ANA00001', name: 'ana' }]]);
@@ -59,5 +59,16 @@ describe(matchedTerms.name, () => {
 describe(redactTokens.name, () => {
   it('should remove the given tokens and anything shaped like a Slack token', () => {
     expect(redactTokens('a=secret-1 b=xoxb-123-abc c=xoxp-9', ['secret-1'])).toBe('a=[redacted] b=[redacted] c=[redacted]');
+  });
+});
+
+describe(searchDateModifiers.name, () => {
+  it('should widen each bound by two whole days when a window is given, since Slack counts days in the user time zone', () => {
+    expect(searchDateModifiers('1768210980.000000', '1768213860.000000')).toEqual(['after:2026-01-10', 'before:2026-01-14']);
+  });
+
+  it('should add nothing for a bound that is not given', () => {
+    expect(searchDateModifiers(undefined, '1768213860.000000')).toEqual(['before:2026-01-14']);
+    expect(searchDateModifiers()).toEqual([]);
   });
 });

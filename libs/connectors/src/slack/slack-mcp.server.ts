@@ -52,6 +52,24 @@ export function createSlackMcpServer(options: SlackMcpServerOptions): McpServer 
   const respond = (body: () => Promise<object>) => respondWith(client, body);
 
   server.registerTool(
+    'get_me',
+    {
+      title: 'Who am I',
+      description:
+        'Who the Slack token acts as: with a user token, the person who granted it (their user id and handle, ' +
+        'e.g. to search for mentions of them as <@U0123ABCD>); otherwise the bot.',
+      inputSchema: {},
+      annotations: READ_ONLY_TOOL,
+    },
+    (_args, extra) =>
+      respond(async () => {
+        const as = client.hasUserToken ? 'user' : 'bot';
+        const auth = await client.authTest({ as, signal: extra.signal });
+        return { as, user_id: auth.user_id ?? null, user_name: auth.user ?? null, team: auth.team ?? null, url: auth.url.replace(/\/?$/, '/') };
+      }),
+  );
+
+  server.registerTool(
     'list_channels',
     {
       title: 'List channels',
@@ -163,36 +181,44 @@ export function createSlackMcpServer(options: SlackMcpServerOptions): McpServer 
       description:
         'Finds messages by words across the channels the token can read, with permalinks. match "all" (default) ' +
         'needs every word, as Slack search does; "any" ranks messages by how many of the words they contain. ' +
+        'oldest/latest keep only messages posted within that window. ' +
         'Uses search.messages when a user token is configured; otherwise scans the recent history of the ' +
         `channels the bot is a member of (up to ${maxScanChannels} channels, ${scanDepth} messages each).`,
       inputSchema: {
         query: z.string().min(1).max(500).describe('Words to look for, e.g. "acme checkout outage".'),
         match: z.enum(['all', 'any']).optional().describe('"all" words (default) or "any" word.'),
         channel: z.string().min(1).max(200).optional().describe('Only search this channel (id or name).'),
+        oldest: timeArg('Start (exclusive)'),
+        latest: timeArg('End (exclusive)'),
         limit: limitArg(100, DEFAULT_SEARCH_LIMIT),
       },
       annotations: READ_ONLY_TOOL,
     },
-    ({ query, match = 'all', channel, limit = DEFAULT_SEARCH_LIMIT }, extra) =>
+    ({ query, match = 'all', channel, oldest, latest, limit = DEFAULT_SEARCH_LIMIT }, extra) =>
       respond(async () => {
         const signal = extra.signal;
         const terms = searchWords(query);
         if (terms.length === 0) throw new SlackApiException(SlackApiErrorCode.InvalidArgument, 'query has no words to search for');
+        const window = { oldest: oldest && toSlackTs(oldest, 'oldest'), latest: latest && toSlackTs(latest, 'latest') };
+        const inWindow = (ts: string) =>
+          (!window.oldest || Number(ts) > Number(window.oldest)) && (!window.latest || Number(ts) < Number(window.latest));
         const within = channel ? await directory.resolveChannel(channel, signal) : undefined;
         const [workspace, users] = await Promise.all([directory.workspaceUrl(signal), directory.users(signal)]);
 
         if (client.hasUserToken) {
           // "all" keeps the caller's query (Slack modifiers such as from:@ana included); "any" is one search per word.
           const queries = match === 'all' ? [query] : terms.slice(0, MAX_ANY_TERMS);
+          const dates = searchDateModifiers(window.oldest, window.latest);
           const found = new Map<string, SearchHit>();
           let total = 0;
           for (const text of queries) {
-            const scoped = within ? `${text} in:${within.name ? `#${within.name}` : `<#${within.id}>`}` : text;
+            const scoped = [text, ...(within ? [`in:${within.name ? `#${within.name}` : `<#${within.id}>`}`] : []), ...dates].join(' ');
             const result = await client.searchMessages({ query: scoped, count: limit }, { signal });
             total += result.total;
             for (const m of result.matches) {
               const key = `${m.channel.id}/${m.ts}`;
-              if (found.has(key)) continue;
+              // Slack's after:/before: are whole days in the user's time zone: the exact bounds are ours to apply.
+              if (found.has(key) || !inWindow(m.ts)) continue;
               const view = messageView(m, m.channel.id, workspace, users);
               found.set(key, {
                 ...view,
@@ -203,22 +229,24 @@ export function createSlackMcpServer(options: SlackMcpServerOptions): McpServer 
             }
           }
           const messages = rank([...found.values()]).slice(0, limit);
-          return { query, match, mode: 'search_api', total: match === 'all' ? total : found.size, messages, count: messages.length };
+          const counted = match === 'all' && dates.length === 0 ? total : found.size;
+          return { query, match, mode: 'search_api', total: counted, messages, count: messages.length };
         }
 
         const member = within
           ? [within]
           : (await directory.channels(signal)).filter((c) => c.is_member && !c.is_archived && !c.is_im).slice(0, maxScanChannels);
         const scanned = await mapConcurrent(member, SCAN_CONCURRENCY, async (target) => {
-          const page = await client.history({ channel: target.id, limit: scanDepth }, { signal });
+          const page = await client.history({ channel: target.id, limit: scanDepth, ...window }, { signal });
           return page.items.map((m) => ({
-            ...messageView(m, target.id, workspace, users),
-            channel: { id: target.id, name: target.name ?? null },
+            view: { ...messageView(m, target.id, workspace, users), channel: { id: target.id, name: target.name ?? null } },
+            raw: m.text,
           }));
         });
         const all = scanned.flat();
         const hits = all
-          .map((m): SearchHit => ({ ...m, matched_terms: matchedTerms(m.text, terms) }))
+          // The raw text too, so a query for a mention (<@U0ANA00001>) finds it as search.messages does.
+          .map(({ view, raw }): SearchHit => ({ ...view, matched_terms: matchedTerms(`${view.text}\n${raw}`, terms) }))
           .filter((m) => (match === 'all' ? m.matched_terms.length === terms.length : m.matched_terms.length > 0));
         const messages = rank(hits).slice(0, limit);
         return {
@@ -246,12 +274,15 @@ export function createSlackMcpServer(options: SlackMcpServerOptions): McpServer 
       inputSchema: {
         limit: limitArg(200, 50),
         messages_per_dm: z.number().int().min(0).max(20).optional().describe('Latest messages to include per conversation (default 0).'),
+        oldest: timeArg('Start (exclusive) of the included messages'),
+        latest: timeArg('End (exclusive) of the included messages'),
       },
       annotations: READ_ONLY_TOOL,
     },
-    ({ limit = 50, messages_per_dm = 0 }, extra) =>
+    ({ limit = 50, messages_per_dm = 0, oldest, latest }, extra) =>
       respond(async () => {
         const signal = extra.signal;
+        const window = { oldest: oldest && toSlackTs(oldest, 'oldest'), latest: latest && toSlackTs(latest, 'latest') };
         const as = client.hasUserToken ? 'user' : 'bot';
         const [page, workspace, users] = await Promise.all([
           client.listDirectMessages({ maxItems: limit, as }, { signal }),
@@ -262,7 +293,7 @@ export function createSlackMcpServer(options: SlackMcpServerOptions): McpServer 
           const person = dm.user ? users.get(dm.user) : undefined;
           const messages =
             messages_per_dm > 0
-              ? (await client.history({ channel: dm.id, limit: messages_per_dm, as }, { signal })).items.map((m) =>
+              ? (await client.history({ channel: dm.id, limit: messages_per_dm, as, ...window }, { signal })).items.map((m) =>
                   messageView(m, dm.id, workspace, users),
                 )
               : undefined;
@@ -390,6 +421,16 @@ export function toSlackTs(value: string, name: string): string {
     throw new SlackApiException(SlackApiErrorCode.InvalidArgument, `${name} must be a Slack timestamp or an ISO 8601 date/time`);
   }
   return (ms / 1000).toFixed(6);
+}
+
+/**
+ * Slack search's `after:`/`before:` for a window of Slack timestamps. They take whole days, are
+ * exclusive and count in the searching user's time zone, so each side is widened by two days
+ * (no time zone is more than a day from UTC); the caller applies the exact bounds to the matches.
+ */
+export function searchDateModifiers(oldest?: string, latest?: string): string[] {
+  const day = (ts: string, shiftDays: number) => new Date(Number(ts) * 1000 + shiftDays * 86_400_000).toISOString().slice(0, 10);
+  return [...(oldest ? [`after:${day(oldest, -2)}`] : []), ...(latest ? [`before:${day(latest, 2)}`] : [])];
 }
 
 function escapeRegExp(text: string): string {

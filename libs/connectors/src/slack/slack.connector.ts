@@ -1,7 +1,8 @@
 import { SourceItem } from '@mosaic/contracts';
 import { keywords, overlapScore, searchTerms } from '@mosaic/llm';
 import { z } from 'zod';
-import { ConnectorDefinition, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { ConnectorDefinition, DigestWindow, directRoute, StrategyResult, ToolCaller } from '../connector';
+import { DigestBounds, digestBounds, formatLocal, isWithin } from '../digest-window';
 import { builtServerEntry } from '../paths';
 
 const MAX_ITEMS = 8;
@@ -50,6 +51,7 @@ export const slackConnector: ConnectorDefinition = {
     },
   }),
   localStrategy: (query, call) => answerFromSlack(query, call),
+  digestStrategy: (window, call, credentials) => slackDigest(window, call, credentials),
 };
 
 const MessageSchema = z.object({
@@ -85,6 +87,8 @@ const ChannelsResultSchema = z.object({
 const UsersResultSchema = z.object({
   users: z.array(z.object({ id: z.string(), name: z.string(), real_name: z.string().default(''), email: z.string().nullish() })),
 });
+
+const MeResultSchema = z.object({ as: z.enum(['user', 'bot']), user_id: z.string().nullish(), user_name: z.string().nullish() });
 
 const DmsResultSchema = z.object({
   dms: z.array(
@@ -189,4 +193,109 @@ async function structuredOf(call: ToolCaller, tool: string, args: Record<string,
   } catch (error) {
     throw new Error(`${tool} returned no JSON result`, { cause: error });
   }
+}
+
+// ---- "What you missed" -------------------------------------------------------------------
+
+const DIGEST_MAX_ITEMS = 20;
+const DIGEST_MENTIONS_SCANNED = 50;
+const DIGEST_DMS = 50;
+const DIGEST_MESSAGES_PER_DM = 20;
+
+interface SlackIdentity {
+  id: string;
+  name: string | null;
+  /** Found from the user token itself: its direct messages are the user's own. */
+  fromToken: boolean;
+}
+
+/**
+ * Messages that mention the user and direct messages to them, posted within the window, newest
+ * first. The user is the user token's owner (`get_me`), else the workspace member with the
+ * window's email; direct messages need the user token (the bot's own DMs are not the user's).
+ */
+export async function slackDigest(
+  window: DigestWindow,
+  call: ToolCaller,
+  credentials: Readonly<Record<string, string>>,
+): Promise<StrategyResult> {
+  const bounds = digestBounds(window);
+  const me = await digestIdentity(call, credentials, bounds.userEmail);
+  if (!me) {
+    return { items: [], summary: 'Cannot tell who you are in Slack: no user token is configured and no workspace member has your email.' };
+  }
+  // `latest` is exclusive in Slack; a second past `until` keeps a message posted right at `until`.
+  const span = { oldest: window.since, latest: new Date(bounds.until + 1000).toISOString() };
+  const found = new Map<string, { item: SourceItem; at: number }>();
+
+  if (me.fromToken) {
+    const { dms } = DmsResultSchema.parse(
+      await structuredOf(call, 'list_dms', { limit: DIGEST_DMS, messages_per_dm: DIGEST_MESSAGES_PER_DM, ...span }),
+    );
+    for (const dm of dms) {
+      for (const m of dm.messages ?? []) {
+        if (m.user === me.id || !isWithin(bounds, slackTime(m.ts))) continue;
+        const author = m.user_name ?? dm.user_name ?? m.user ?? 'someone';
+        found.set(`${dm.id}/${m.ts}`, {
+          at: slackTime(m.ts),
+          item: digestItem(`@${author}/${m.ts}`, `Direct message from @${author}`, `@${author} wrote to you directly: ${m.text}`, m, 'list_dms', bounds),
+        });
+      }
+    }
+  }
+
+  const mentions = SearchResultSchema.parse(
+    await structuredOf(call, 'search_messages', { query: `<@${me.id}>`, match: 'all', limit: DIGEST_MENTIONS_SCANNED, ...span }),
+  );
+  for (const m of mentions.messages) {
+    const key = `${m.channel.id}/${m.ts}`;
+    if (found.has(key) || m.user === me.id || !isWithin(bounds, slackTime(m.ts))) continue;
+    const where = m.channel.name ? `#${m.channel.name}` : 'a conversation';
+    const author = m.user_name ?? m.user ?? 'someone';
+    found.set(key, {
+      at: slackTime(m.ts),
+      item: digestItem(`${m.channel.name ? `#${m.channel.name}` : m.channel.id}/${m.ts}`, `@mention in ${where} by @${author}`, `@${author} mentioned you in ${where}: ${m.text}`, m, 'search_messages', bounds),
+    });
+  }
+
+  const items = [...found.values()].sort((a, b) => b.at - a.at).map((f) => f.item);
+  const dmCount = items.filter((i) => i.tool === 'list_dms').length;
+  const who = me.name ? `@${me.name}` : me.id;
+  const dmNote = me.fromToken ? `${dmCount} direct message(s)` : 'direct messages need a Slack user token';
+  return {
+    items: items.slice(0, DIGEST_MAX_ITEMS),
+    summary: `Since ${window.since}: ${items.length - dmCount} mention(s) of ${who}; ${dmNote}.`,
+  };
+}
+
+async function digestIdentity(
+  call: ToolCaller,
+  credentials: Readonly<Record<string, string>>,
+  userEmail: string | undefined,
+): Promise<SlackIdentity | undefined> {
+  if (credentials['user_token']) {
+    const me = MeResultSchema.parse(await structuredOf(call, 'get_me', {}));
+    if (me.as === 'user' && me.user_id) return { id: me.user_id, name: me.user_name ?? null, fromToken: true };
+  }
+  if (!userEmail) return undefined;
+  const { users } = UsersResultSchema.parse(await structuredOf(call, 'list_users', { limit: 1_000 }));
+  const wanted = userEmail.toLowerCase();
+  const user = users.find((u) => u.email?.toLowerCase() === wanted);
+  return user ? { id: user.id, name: user.name, fromToken: false } : undefined;
+}
+
+function digestItem(id: string, what: string, content: string, message: ToolMessage, tool: string, bounds: DigestBounds): SourceItem {
+  return {
+    id,
+    title: `${what} · ${formatLocal(bounds.timeZone, slackTime(message.ts))} ${bounds.timeZone}`,
+    url: message.permalink,
+    tool,
+    content,
+    score: 1,
+  };
+}
+
+/** Epoch milliseconds of a Slack timestamp. */
+function slackTime(ts: string): number {
+  return Math.round(Number(ts) * 1000);
 }

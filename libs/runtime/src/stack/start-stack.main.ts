@@ -30,6 +30,17 @@ const env = parseConfig(
   }),
 );
 
+/**
+ * The standard OpenTelemetry variables, passed on to every service: with
+ * `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 npm start` each one exports its spans.
+ * Not OTEL_SERVICE_NAME: each service is named after itself.
+ */
+function tracingEnv(parent: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parent).filter((e): e is [string, string] => e[0].startsWith('OTEL_') && e[0] !== 'OTEL_SERVICE_NAME' && e[1] !== undefined),
+  );
+}
+
 /** True when something already accepts connections on the port. */
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -88,6 +99,7 @@ async function main(): Promise<void> {
     vaultKeys: localVaultKeys(stateDir),
     connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: env.SAMPLE_READER_DATABASE_URL } },
     natsCredentials,
+    env: tracingEnv(process.env),
   });
   const startOne = async (launch: (typeof launches)[number]) => {
     await stack.start(launch);

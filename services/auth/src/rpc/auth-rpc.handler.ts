@@ -6,17 +6,23 @@ import {
   AUTH_SUBJECTS,
   AuthRequest,
   AuthSubject,
+  HISTORY_SUBJECTS,
+  HistoryIdRpcSchema,
+  ListHistoryRpcSchema,
   MCP_SERVER_RPC_SCHEMAS,
   MCP_SERVER_SUBJECTS,
   McpServerRequest,
   McpServerRpcSubject,
+  Principal,
 } from '@mosaic/contracts';
+import { ZodTypeAny } from 'zod';
 import { RpcBinding, RpcServer } from '@mosaic/messaging';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { LOGGER, METRICS, NATS_CONNECTION } from '@mosaic/runtime';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { CredentialsService } from '../credentials/credentials.service';
+import { HistoryService } from '../history/history.service';
 import { IdentityService } from '../identity/identity.service';
 import { McpServersService } from '../mcp-servers/mcp-servers.service';
 import { TenantsService } from '../tenants/tenants.service';
@@ -36,6 +42,7 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
     private readonly audit: AuditService,
     private readonly tenants: TenantsService,
     private readonly mcpServers: McpServersService,
+    private readonly history: HistoryService,
   ) {
     this.server = new RpcServer(connection, AUTH_QUEUE_GROUP, logger, metrics);
   }
@@ -85,7 +92,27 @@ export class AuthRpcHandler implements OnApplicationBootstrap, OnApplicationShut
       [MCP_SERVER_SUBJECTS.resolve]: (r) => this.mcpServers.resolve(r),
       [MCP_SERVER_SUBJECTS.reportDrift]: (r) => this.mcpServers.reportDrift(r),
     };
+    type HistoryRequest = { principal: Principal; id: string; limit: number; before?: string };
+    const historyHandlers: Record<string, (r: HistoryRequest) => Promise<unknown>> = {
+      [HISTORY_SUBJECTS.listConversations]: (r) => this.history.listConversations(r.principal, r.limit, r.before),
+      [HISTORY_SUBJECTS.getConversation]: (r) => this.history.getConversation(r.principal, r.id),
+      [HISTORY_SUBJECTS.deleteConversation]: (r) => this.history.deleteConversation(r.principal, r.id),
+      [HISTORY_SUBJECTS.listQueries]: (r) => this.history.listQueries(r.principal, r.limit, r.before),
+      [HISTORY_SUBJECTS.getQuery]: (r) => this.history.getQuery(r.principal, r.id),
+    };
+    const historySchemas: Record<string, ZodTypeAny> = {
+      [HISTORY_SUBJECTS.listConversations]: ListHistoryRpcSchema,
+      [HISTORY_SUBJECTS.getConversation]: HistoryIdRpcSchema,
+      [HISTORY_SUBJECTS.deleteConversation]: HistoryIdRpcSchema,
+      [HISTORY_SUBJECTS.listQueries]: ListHistoryRpcSchema,
+      [HISTORY_SUBJECTS.getQuery]: HistoryIdRpcSchema,
+    };
     const bindings: RpcBinding[] = [
+      ...Object.keys(historyHandlers).map((subject) => ({
+        subject,
+        schema: historySchemas[subject]!,
+        handler: historyHandlers[subject] as (request: unknown) => Promise<unknown>,
+      })),
       ...(Object.keys(handlers) as AuthSubject[]).map((subject) => ({
         subject,
         schema: AUTH_RPC_SCHEMAS[subject],

@@ -94,6 +94,8 @@ export class ConnectorClient implements OnApplicationShutdown {
       },
     );
     metrics.breakerState.set({ connector: this.id }, BREAKER_STATE_VALUE.closed);
+    // From zero, so increase() sees the first time a breaker opens.
+    for (const state of Object.keys(BREAKER_STATE_VALUE)) metrics.breakerTransitions.inc({ connector: this.id, state }, 0);
   }
 
   /** Whether this worker serves tasks for `source` (every `mcp-*` source for the `mcp` worker). */

@@ -82,6 +82,8 @@ export class SourceAnswerer {
     const queryKeywords = keywords(task.query);
     const items: SourceItem[] = [];
     const end = this.metrics.llmCallDuration.startTimer({ provider: this.llm.name, role: `tools_${tier}` });
+    const firstUsage = usage.length;
+    const model = () => usage.slice(firstUsage).at(-1)?.model ?? this.llm.name;
     try {
       const result = await this.llm.runToolLoop!(
         {
@@ -106,7 +108,7 @@ export class SourceAnswerer {
           },
         },
       );
-      end({ outcome: 'success' });
+      end({ outcome: 'success', model: model() });
       const ranked = items
         .map((item, index) => ({ item, index }))
         .sort((a, b) => b.item.score - a.item.score || a.index - b.index)
@@ -114,7 +116,7 @@ export class SourceAnswerer {
         .map(({ item }) => item);
       return { items: ranked, summary: result.summary };
     } catch (error) {
-      end({ outcome: 'error' });
+      end({ outcome: 'error', model: model() });
       throw error;
     }
   }

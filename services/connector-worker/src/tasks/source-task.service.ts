@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
+import { DigestWindowV1, SOURCE_RESULT_V1, SourceResult, SourceTaskV1, ToolCallRecord } from '@mosaic/contracts';
 import {
   annotationsAllowCaching,
   cacheableOutcome,
@@ -21,7 +21,7 @@ import { Logger, MosaicMetrics, SpanKind, withSpan } from '@mosaic/observability
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { WorkerConfig } from '../config';
 import { BoundConnector, ConnectorClient } from '../connector/connector-client.service';
-import { SourceAnswerer } from './source-answerer.service';
+import { SourceAnswer, SourceAnswerer } from './source-answerer.service';
 import { ToolCacheRepository } from './tool-cache.repository';
 
 /**
@@ -75,7 +75,9 @@ export class SourceTaskService implements OnApplicationShutdown {
       // Asked afresh each task: a registered server's tools are checked against their pins every time.
       const listTools = () =>
         connection.listTools({ timeoutMs: Math.max(1, Math.min(this.config.TOOL_CALL_TIMEOUT_MS, task.deadline - Date.now())), signal: deadline.signal, refresh: true });
-      const answer = await this.answerer.answer(task, definition, call, credentials, { listTools }, deadline.signal);
+      const answer = task.digest
+        ? await digest(definition, task.digest, call, credentials)
+        : await this.answerer.answer({ ...task, query: retrievalQuery(task) }, definition, call, credentials, { listTools }, deadline.signal);
       result = {
         source,
         success: true,
@@ -224,4 +226,29 @@ export class SourceTaskService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();
   }
+}
+
+/**
+ * What to look for: the question, and in a chat the previous question too, so a follow-up
+ * ("and for annual plans?") still finds what the conversation is about.
+ */
+export function retrievalQuery(task: SourceTaskV1): string {
+  const previous = [...(task.history ?? [])].reverse().find((turn) => turn.role === 'user');
+  return previous ? `${previous.content}\n${task.query}` : task.query;
+}
+
+/** The digest's share of one source: what changed in the window, by the connector's own strategy. */
+async function digest(
+  definition: ConnectorDefinition,
+  window: DigestWindowV1,
+  call: ToolCaller,
+  credentials: Readonly<Record<string, string>>,
+): Promise<SourceAnswer> {
+  if (!definition.digestStrategy) return { items: [], summary: `${definition.metadata.name} has no digest.`, tier: 'direct', usage: [] };
+  const result = await definition.digestStrategy(
+    { since: window.since, until: window.until, ...(window.time_zone ? { timeZone: window.time_zone } : {}), ...(window.user_email ? { userEmail: window.user_email } : {}) },
+    call,
+    credentials,
+  );
+  return { ...result, tier: 'direct', usage: [] };
 }

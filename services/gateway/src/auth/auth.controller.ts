@@ -2,8 +2,9 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/comm
 import { serialize } from 'cookie';
 import type { FastifyReply } from 'fastify';
 import { AUTH_SUBJECTS, ClientDetails, LoginRequestSchema, Principal, SESSION_COOKIE, SignupRequestSchema, UserView } from '@mosaic/contracts';
-import { RpcClient } from '@mosaic/messaging';
-import { CONFIG } from '@mosaic/runtime';
+import { RpcClient, RpcError } from '@mosaic/messaging';
+import { MosaicMetrics } from '@mosaic/observability';
+import { CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { parseBody } from '../validation';
 import { ClientInfo, CurrentPrincipal, Public } from './auth.decorators';
@@ -15,6 +16,7 @@ export class AuthController {
   constructor(
     private readonly rpc: RpcClient,
     @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(METRICS) private readonly metrics: MosaicMetrics,
   ) {}
 
   @Public()
@@ -31,7 +33,13 @@ export class AuthController {
   @HttpCode(200)
   async login(@Body() body: unknown, @ClientInfo() client: ClientDetails, @Res({ passthrough: true }) reply: FastifyReply) {
     const request = parseBody(LoginRequestSchema, body);
-    const session = await this.rpc.call<{ token: string; expires_at: string; user: UserView }>(AUTH_SUBJECTS.login, { ...request, client });
+    const session = await this.rpc
+      .call<{ token: string; expires_at: string; user: UserView }>(AUTH_SUBJECTS.login, { ...request, client })
+      .catch((error: unknown) => {
+        // The account is locked after repeated failures: auth answers 429, passed on as is.
+        if (error instanceof RpcError && error.status === 429) this.metrics.countRateLimitRejection('login_lockout');
+        throw error;
+      });
     const maxAge = Math.max(0, Math.floor((Date.parse(session.expires_at) - Date.now()) / 1000));
     reply.header('Set-Cookie', this.cookie(session.token, maxAge));
     return { message: 'Logged in', user: session.user, token: session.token, expires_at: session.expires_at };

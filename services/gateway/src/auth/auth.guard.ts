@@ -6,8 +6,8 @@ import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AUTH_SUBJECTS, Principal, SESSION_COOKIE, sessionRevokedKey } from '@mosaic/contracts';
 import { RpcClient, RpcError } from '@mosaic/messaging';
-import { Logger } from '@mosaic/observability';
-import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
+import { Logger, MosaicMetrics } from '@mosaic/observability';
+import { ApiError, CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
 import { API_KEY_PREFIX, isSecurityException, RateLimiter, rateLimitHeaders, SecurityErrorCode } from '@mosaic/security';
 import { GatewayConfig } from '../config';
 import { GATEWAY_REDIS } from '../health/dependencies';
@@ -35,9 +35,11 @@ export class AuthGuard implements CanActivate {
     @Inject(GATEWAY_REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: MosaicMetrics,
     private readonly tenantLimits: TenantLimitsService,
   ) {
     this.limiter = new RateLimiter(redis);
+    this.metrics.initRateLimitRejections();
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -114,6 +116,7 @@ export class AuthGuard implements CanActivate {
     }
     const headers = rateLimitHeaders(result);
     if (!result.allowed) {
+      this.metrics.countRateLimitRejection(principal.kind === 'api_key' ? 'api_key' : 'user');
       throw new ApiError(429, 'rate_limited', `rate limit exceeded (${result.bucket}); retry in ${result.retryAfterSeconds} s`, undefined, { headers });
     }
     reply.headers(headers);

@@ -6,6 +6,7 @@ import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { parseBody } from '../validation';
+import { abortOnClose, SseItem, writeSse } from '../sse/sse.writer';
 import { QueryService } from './query.service';
 
 @RequireScope('query')
@@ -58,40 +59,14 @@ export class QueryController {
     const parsed = this.queries.parse(body);
     const accepted = await this.queries.submit(parsed, principal, client);
     const disconnected = abortOnClose(reply);
-
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      // Headers set earlier (rate limits) would be lost once the reply is hijacked.
-      ...(reply.getHeaders() as Record<string, string>),
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'X-Query-Id': accepted.queryId,
+    await writeSse(reply, mapEvents(this.queries.events(accepted, disconnected)), {
+      metrics: this.metrics,
+      heartbeatMs: this.config.SSE_HEARTBEAT_MS,
+      headers: { 'X-Query-Id': accepted.queryId },
     });
-    raw.write(`retry: 2000\n\n`);
-    this.metrics.openSseConnections.inc();
-    const heartbeat = setInterval(() => raw.write(`: keep-alive\n\n`), this.config.SSE_HEARTBEAT_MS);
-    try {
-      for await (const { seq, event } of this.queries.events(accepted, disconnected)) {
-        const id = seq > 0 ? `id: ${seq}\n` : '';
-        raw.write(`${id}data: ${JSON.stringify(event)}\n\n`);
-      }
-    } finally {
-      clearInterval(heartbeat);
-      this.metrics.openSseConnections.dec();
-      raw.end();
-    }
   }
 }
 
-/**
- * An AbortSignal that fires when the response closes: the client went away, or the
- * answer was sent. Bound to this response, not the keep-alive socket it shares.
- */
-function abortOnClose(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => controller.abort());
-  return controller.signal;
+async function* mapEvents(events: AsyncIterable<{ seq: number; event: unknown }>): AsyncGenerator<SseItem> {
+  for await (const { seq, event } of events) yield { seq, data: event };
 }

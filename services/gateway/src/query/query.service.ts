@@ -5,14 +5,18 @@ import {
   AgentQueryRequest,
   AgentQueryRequestSchema,
   AUTH_SUBJECTS,
+  ChatTurn,
+  DigestWindowV1,
   ClientDetails,
+  isInternalEvent,
+  QueryKind,
   DetectSourcesReply,
   DetectSourcesRequest,
   PLANNER_SUBJECTS,
   Principal,
   QUERY_REQUESTED_V1,
 } from '@mosaic/contracts';
-import { JetStreamPublisher, QueryEventsReader, RpcClient, SequencedEvent } from '@mosaic/messaging';
+import { JetStreamPublisher, QueryEventsPublisher, QueryEventsReader, RpcClient, SequencedEvent } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
 import { ApiError, CONFIG, LOGGER } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
@@ -21,6 +25,15 @@ import { SourcesService } from '../sources/sources.service';
 import { parseBody } from '../validation';
 import { TokenBudgetService } from './token-budget.service';
 
+/** What makes a run more than a plain agent query. */
+export interface RunOptions {
+  kind?: QueryKind;
+  conversationId?: string;
+  datasource?: string;
+  history?: ChatTurn[];
+  digest?: DigestWindowV1;
+}
+
 export interface AcceptedQuery {
   queryId: string;
   deadline: number;
@@ -28,6 +41,8 @@ export interface AcceptedQuery {
 
 /** Grace beyond the query deadline before the gateway stops waiting for `done`. */
 const DEADLINE_GRACE_MS = 10_000;
+/** A replay of a finished query ends after this long without a further event. */
+const REPLAY_IDLE_MS = 1000;
 
 @Injectable()
 export class QueryService {
@@ -40,6 +55,7 @@ export class QueryService {
     private readonly rpc: RpcClient,
     private readonly registered: RegisteredSourcesService,
     private readonly budget: TokenBudgetService,
+    private readonly eventsPublisher: QueryEventsPublisher,
   ) {}
 
   /** Validates a request body; throws a 400 `ApiError` naming every problem. */
@@ -64,7 +80,7 @@ export class QueryService {
   }
 
   /** Publishes the query durably; from here on it ends with exactly one `done` or `error`. */
-  async submit(request: AgentQueryRequest, principal: Principal, client: ClientDetails = {}): Promise<AcceptedQuery> {
+  async submit(request: AgentQueryRequest, principal: Principal, client: ClientDetails = {}, run: RunOptions = {}): Promise<AcceptedQuery> {
     await this.budget.assertWithinBudget(principal.tenant_id);
     const registered = await this.registered.forCaller(principal, client);
     if (request.sources) this.sources.assertUsable(request.sources, registered.map((s) => s.id));
@@ -73,7 +89,24 @@ export class QueryService {
     const queryId = randomUUID();
     const now = Date.now();
     const deadline = now + this.config.QUERY_DEADLINE_MS;
+    const kind = run.kind ?? 'agent';
     try {
+      // First on the query's own event subject: whose query it is and what was asked, for
+      // replays (ownership) and history. Never streamed to clients.
+      await this.eventsPublisher.emit(
+        queryId,
+        {
+          event_type: 'query_accepted',
+          kind,
+          question: request.query,
+          tenant_id: principal.tenant_id,
+          user_id: principal.user_id,
+          ...(request.sources ? { sources: request.sources } : {}),
+          ...(run.conversationId ? { conversation_id: run.conversationId } : {}),
+          ...(run.datasource ? { datasource: run.datasource } : {}),
+        },
+        'query_accepted',
+      );
       await this.publisher.publish(
         QUERY_REQUESTED_V1,
         QUERY_REQUESTED_V1,
@@ -86,6 +119,9 @@ export class QueryService {
           ...(registered.length ? { registered_sources: registered } : {}),
           tenant_id: principal.tenant_id,
           user_id: principal.user_id,
+          ...(kind !== 'agent' ? { kind } : {}),
+          ...(run.history?.length ? { history: run.history } : {}),
+          ...(run.digest ? { digest: run.digest } : {}),
           deadline,
           requested_at: now,
         },
@@ -104,6 +140,42 @@ export class QueryService {
   }
 
   /**
+   * The caller's query as the event stream records it (its first, internal event names the
+   * owner): another user's query, an unknown id and one older than the stream's 24 h are all 404.
+   */
+  async ownedQuery(queryId: string, principal: Principal): Promise<AcceptedQuery> {
+    const first = await this.reader.first(queryId);
+    const accepted = first?.event.event_type === 'query_accepted' ? first.event : undefined;
+    if (!accepted || accepted.tenant_id !== principal.tenant_id || accepted.user_id !== principal.user_id) {
+      throw new ApiError(404, 'not_found', 'no such query (events are kept for 24 hours)');
+    }
+    return { queryId, deadline: accepted.ts + this.config.QUERY_DEADLINE_MS };
+  }
+
+  /**
+   * The events of a query the caller owns after `afterSeq` (each once, in order), then the live
+   * tail until its terminal event; for a query long finished, what the stream holds.
+   */
+  async *replay(accepted: AcceptedQuery, signal: AbortSignal, afterSeq?: number): AsyncGenerator<SequencedEvent> {
+    if (Date.now() < accepted.deadline + DEADLINE_GRACE_MS) {
+      yield* this.events(accepted, signal, afterSeq);
+      return;
+    }
+    // Past its deadline the query has ended: stop once the stream has nothing more for it.
+    const idle = new AbortController();
+    let timer = setTimeout(() => idle.abort(), REPLAY_IDLE_MS);
+    try {
+      for await (const item of this.reader.read(accepted.queryId, { afterSeq, signal: AbortSignal.any([signal, idle.signal]) })) {
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(), REPLAY_IDLE_MS);
+        if (!isInternalEvent(item.event)) yield item;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * The query's events in order, ending with its terminal event. If no terminal event
    * arrives by the deadline plus a grace period, a synthetic `error` ends the stream.
    */
@@ -114,6 +186,7 @@ export class QueryService {
     let terminal = false;
     try {
       for await (const item of this.reader.read(accepted.queryId, { afterSeq, signal: combined })) {
+        if (isInternalEvent(item.event)) continue;
         yield item;
         if (item.event.event_type === 'done' || item.event.event_type === 'error') {
           terminal = true;

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { tenantTokensKey, utcDay } from '@mosaic/contracts';
-import { ApiError, CONFIG } from '@mosaic/runtime';
+import { MosaicMetrics } from '@mosaic/observability';
+import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { GATEWAY_REDIS } from '../health/dependencies';
 
@@ -15,6 +16,7 @@ export class TokenBudgetService {
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_REDIS) private readonly redis: Redis,
+    @Inject(METRICS) private readonly metrics: MosaicMetrics,
   ) {}
 
   async assertWithinBudget(tenantId: string, now = new Date()): Promise<void> {
@@ -30,6 +32,7 @@ export class TokenBudgetService {
     if (used < budget) return;
     const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
     const retryAfter = Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+    this.metrics.countRateLimitRejection('token_budget');
     throw new ApiError(429, 'token_budget_exceeded', `the tenant has used its daily budget of ${budget} model tokens; it resets at 00:00 UTC`, undefined, {
       headers: { 'Retry-After': String(retryAfter) },
     });

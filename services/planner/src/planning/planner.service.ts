@@ -42,7 +42,11 @@ export class PlannerService {
     await this.events.emit(queryId, { event_type: 'planning' }, 'planning');
 
     const wanted = (request.sources ?? request.available_sources).filter((id) => request.available_sources.includes(id));
-    const { plan, usage } = await this.detect(request.query, wanted, request.registered_sources);
+    // The digest asks every source it names: what changed is not something to plan around.
+    const { plan, usage } =
+      request.kind === 'digest'
+        ? { plan: { sources: wanted.map((source) => ({ source, confidence: 1, reasoning: 'the digest asks every configured source' })), reasoning: 'What changed since your previous login, from every configured source.' }, usage: [] }
+        : await this.detect(request.query, wanted, request.registered_sources);
 
     // The synthesizer owns the deadline from here: publish the plan before any task.
     await this.publisher.publish(
@@ -73,6 +77,8 @@ export class PlannerService {
             tenant_id: request.tenant_id,
             user_id: request.user_id,
             ...(request.allow_writes ? { allow_writes: true } : {}),
+            ...(request.history?.length ? { history: request.history } : {}),
+            ...(request.digest ? { digest: request.digest } : {}),
           },
           `${queryId}:task:${source}`,
         ),
@@ -93,6 +99,7 @@ export class PlannerService {
     if (candidates.length === 0) return { plan: { sources: [], reasoning: 'none of the requested sources is available' }, usage: [] };
     const usage: TokenUsage[] = [];
     const end = this.metrics.llmCallDuration.startTimer({ provider: this.llm.name, role: 'plan' });
+    const model = () => usage.at(-1)?.model ?? this.llm.name;
     try {
       const plan = await this.llm.planSources(query, candidates, {
         onUsage: (u) => {
@@ -100,10 +107,10 @@ export class PlannerService {
           countTokens(this.metrics, u);
         },
       });
-      end({ outcome: 'success' });
+      end({ outcome: 'success', model: model() });
       return { plan, usage };
     } catch (error) {
-      end({ outcome: 'error' });
+      end({ outcome: 'error', model: model() });
       throw error;
     }
   }

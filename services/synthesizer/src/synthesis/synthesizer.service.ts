@@ -96,28 +96,37 @@ export class SynthesizerService {
     let chunk = 0;
     let thought = 0;
     const usage: TokenUsageV1[] = [...(planned.usage ?? []), ...results.flatMap((r) => r.usage ?? [])];
+    let model: string | undefined;
     const onUsage = (u: TokenUsage) => {
       usage.push(u);
+      model = u.model;
       countTokens(this.metrics, u);
     };
-    for await (const delta of this.llm.synthesize({ query: planned.query, plan: planned.plan, results, sourceNames }, { onUsage })) {
-      switch (delta.type) {
-        case 'citations':
-          citations = delta.citations;
-          break;
-        case 'text':
-          response += delta.text;
-          await this.events.emit(queryId, { event_type: 'synthesis_chunk', chunk: delta.text }, `synthesis_chunk:${chunk++}`);
-          break;
-        case 'thinking_start':
-        case 'thinking_end':
-          await this.events.emit(queryId, { event_type: delta.type }, delta.type);
-          break;
-        case 'thinking':
-          await this.events.emit(queryId, { event_type: 'thinking', content: delta.text }, `thinking:${thought++}`);
-          break;
+    const endSynthesis = this.metrics.llmCallDuration.startTimer({ provider: this.llm.name, role: 'synthesis' });
+    try {
+      for await (const delta of this.llm.synthesize({ query: planned.query, plan: planned.plan, results, sourceNames }, { onUsage })) {
+        switch (delta.type) {
+          case 'citations':
+            citations = delta.citations;
+            break;
+          case 'text':
+            response += delta.text;
+            await this.events.emit(queryId, { event_type: 'synthesis_chunk', chunk: delta.text }, `synthesis_chunk:${chunk++}`);
+            break;
+          case 'thinking_start':
+          case 'thinking_end':
+            await this.events.emit(queryId, { event_type: delta.type }, delta.type);
+            break;
+          case 'thinking':
+            await this.events.emit(queryId, { event_type: 'thinking', content: delta.text }, `thinking:${thought++}`);
+            break;
+        }
       }
+    } catch (error) {
+      endSynthesis({ outcome: 'error', model: model ?? this.llm.name });
+      throw error;
     }
+    endSynthesis({ outcome: 'success', model: model ?? this.llm.name });
     const result: MultiSourceResponse = {
       query_id: queryId,
       response: response.trimEnd(),

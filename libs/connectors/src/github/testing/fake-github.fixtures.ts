@@ -177,6 +177,51 @@ export const WORKFLOW_RUNS: readonly WorkflowRunFixture[] = [
   { repo: 'api', id: 7001, name: 'Deploy', run_number: 30, head_branch: 'release/2.4', event: 'workflow_dispatch', status: 'completed', conclusion: 'success', created_at: '2025-03-12T18:00:00Z' },
 ];
 
+/** The "what you missed" window the digest specs use: carol's previous login, and now. */
+export const DIGEST_SINCE = '2025-03-13T12:00:00Z';
+export const DIGEST_UNTIL = '2025-03-14T18:00:00Z';
+
+/**
+ * The fixtures plus pull requests awaiting carol's review and failed runs before, within and
+ * after the digest window (start the fake with them and `login: 'carol'`).
+ */
+export const DIGEST_ISSUES: readonly IssueFixture[] = [
+  ...ISSUES,
+  {
+    repo: 'infra', number: 302, title: 'Move staging secrets to the vault', state: 'open', author: 'henry',
+    body: 'Follows up on #301.', labels: ['ops'], assignees: ['henry'], created_at: '2025-03-13T14:00:00Z', updated_at: '2025-03-13T15:00:00Z',
+    pull: { draft: false, requested_reviewers: ['carol'], head: 'ops/vault-secrets', base: 'main', merged: false },
+  },
+  {
+    repo: 'api', number: 211, title: 'Bump zod to 3.25', state: 'open', author: 'bob',
+    body: null, labels: ['dependencies'], assignees: [], created_at: '2025-03-12T09:00:00Z', updated_at: '2025-03-12T10:00:00Z',
+    pull: { draft: false, requested_reviewers: ['carol'], head: 'chore/zod-3.25', base: 'main', merged: false },
+  },
+  {
+    repo: 'web', number: 114, title: 'Serve product images in AVIF', state: 'open', author: 'dana',
+    body: null, labels: [], assignees: [], created_at: '2025-03-14T18:30:00Z', updated_at: '2025-03-14T19:00:00Z',
+    pull: { draft: false, requested_reviewers: ['carol'], head: 'perf/avif', base: 'main', merged: false },
+  },
+  {
+    repo: 'web', number: 115, title: 'Tidy the footer links', state: 'closed', author: 'ivan',
+    body: null, labels: [], assignees: [], created_at: '2025-03-14T08:00:00Z', updated_at: '2025-03-14T10:00:00Z',
+    pull: { draft: false, requested_reviewers: ['carol'], head: 'chore/footer', base: 'main', merged: true },
+  },
+  {
+    repo: 'api', number: 212, title: 'Paginate the refunds list', state: 'open', author: 'alice',
+    body: null, labels: ['payments'], assignees: [], created_at: '2025-03-14T09:00:00Z', updated_at: '2025-03-14T09:30:00Z',
+    pull: { draft: false, requested_reviewers: ['dana'], head: 'feature/refund-pages', base: 'main', merged: false },
+  },
+];
+
+export const DIGEST_WORKFLOW_RUNS: readonly WorkflowRunFixture[] = [
+  ...WORKFLOW_RUNS,
+  { repo: 'infra', id: 6001, name: 'Terraform', run_number: 12, head_branch: 'main', event: 'push', status: 'completed', conclusion: 'failure', created_at: '2025-03-14T09:00:00Z' },
+  { repo: 'api', id: 7004, name: 'CI', run_number: 90, head_branch: 'main', event: 'push', status: 'completed', conclusion: 'failure', created_at: '2025-03-13T11:59:00Z' },
+  { repo: 'web', id: 9002, name: 'CI', run_number: 43, head_branch: 'main', event: 'push', status: 'completed', conclusion: 'failure', created_at: '2025-03-14T18:30:00Z' },
+  { repo: 'web', id: 9003, name: 'Deploy', run_number: 18, head_branch: 'main', event: 'push', status: 'completed', conclusion: 'success', created_at: '2025-03-14T17:00:00Z' },
+];
+
 /** A stable 40-hex-digit pseudo SHA. */
 function sha(seed: string): string {
   let out = '';

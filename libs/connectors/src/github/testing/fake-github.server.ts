@@ -77,21 +77,34 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-export async function startFakeGithub(options: { token?: string } = {}): Promise<FakeGithub> {
+export interface FakeGithubOptions {
+  token?: string;
+  /** The login the token belongs to: what `@me` means in search qualifiers. Default `carol`. */
+  login?: string;
+  /** Issues and pull requests served instead of the fixtures' own. */
+  issues?: readonly IssueFixture[];
+  /** Workflow runs served instead of the fixtures' own. */
+  workflowRuns?: readonly WorkflowRunFixture[];
+}
+
+export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGithub> {
   const token = options.token ?? FAKE_GITHUB_TOKEN;
+  const login = options.login ?? 'carol';
+  const issueFixtures = options.issues ?? ISSUES;
+  const runFixtures = options.workflowRuns ?? WORKFLOW_RUNS;
   const requests: FakeGithubRequest[] = [];
   let faults: Array<{ fault: FakeGithubFault; remaining: number }> = [];
   let created: IssueFixture[] = [];
   let base = '';
 
-  const allIssues = (): IssueFixture[] => [...ISSUES, ...created];
+  const allIssues = (): IssueFixture[] => [...issueFixtures, ...created];
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/user\/repos$/, handle: (ctx) => paginate(ctx, REPOS.map((r) => repoJson(r, base))) },
+    { method: 'GET', pattern: /^\/user\/repos$/, handle: (ctx) => paginate(ctx, REPOS.map((r) => repoJson(r, base, issueFixtures))) },
     {
       method: 'GET',
       pattern: /^\/orgs\/([^/]+)\/repos$/,
       handle: (ctx, [org]) =>
-        org!.toLowerCase() === FIXTURE_ORG ? paginate(ctx, REPOS.map((r) => repoJson(r, base))) : notFound('repos/repos#list-organization-repositories'),
+        org!.toLowerCase() === FIXTURE_ORG ? paginate(ctx, REPOS.map((r) => repoJson(r, base, issueFixtures))) : notFound('repos/repos#list-organization-repositories'),
     },
     { method: 'GET', pattern: /^\/users\/([^/]+)\/repos$/, handle: () => notFound('repos/repos#list-repositories-for-a-user') },
     {
@@ -151,7 +164,7 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
         withRepo(owner!, repo!, (r) => {
           const state = ctx.url.searchParams.get('state') ?? 'open';
           const baseRef = ctx.url.searchParams.get('base');
-          const pulls = ISSUES.filter((i) => i.repo === r.name && i.pull && (state === 'all' || i.state === state))
+          const pulls = issueFixtures.filter((i) => i.repo === r.name && i.pull && (state === 'all' || i.state === state))
             .filter((i) => !baseRef || i.pull!.base === baseRef)
             .sort(byDesc((i) => i.created_at));
           return paginate(ctx, pulls.map((i) => pullJson(i, base)));
@@ -192,15 +205,18 @@ export async function startFakeGithub(options: { token?: string } = {}): Promise
           const branch = ctx.url.searchParams.get('branch');
           const status = ctx.url.searchParams.get('status');
           const event = ctx.url.searchParams.get('event');
-          const runs = WORKFLOW_RUNS.filter((w) => w.repo === r.name)
+          const created = dateRange(ctx.url.searchParams.get('created'));
+          if (!created) return validationFailed('created', `${DOCS}/actions/workflow-runs#list-workflow-runs-for-a-repository`);
+          const runs = runFixtures.filter((w) => w.repo === r.name)
             .filter((w) => !branch || w.head_branch === branch)
             .filter((w) => !status || w.status === status || w.conclusion === status)
             .filter((w) => !event || w.event === event)
+            .filter((w) => created(w.created_at))
             .sort(byDesc((w) => w.created_at));
           return paginate(ctx, runs.map((w) => runJson(w, base)), (items) => ({ total_count: runs.length, workflow_runs: items }));
         }),
     },
-    { method: 'GET', pattern: /^\/search\/issues$/, handle: (ctx) => searchIssues(ctx, allIssues(), base) },
+    { method: 'GET', pattern: /^\/search\/issues$/, handle: (ctx) => searchIssues(ctx, allIssues(), base, login) },
   ];
 
   const server: Server = createServer((req, res) => {
@@ -334,8 +350,8 @@ function paginate<T>(ctx: Context, all: T[], wrap: (items: T[]) => unknown = (it
   return { status: 200, body: wrap(items), headers: links.length ? { Link: links.join(', ') } : {} };
 }
 
-/** A subset of GitHub's issue search syntax: words, OR, and the common qualifiers. */
-function searchIssues(ctx: Context, issues: IssueFixture[], base: string): Reply {
+/** A subset of GitHub's issue search syntax: words, OR, and the common qualifiers (`@me` is the token's login). */
+function searchIssues(ctx: Context, issues: IssueFixture[], base: string, login: string): Reply {
   const q = ctx.url.searchParams.get('q') ?? '';
   const tokens = q.match(/"[^"]*"|\S+/g) ?? [];
   const qualifiers = new Map<string, string[]>();
@@ -345,7 +361,9 @@ function searchIssues(ctx: Context, issues: IssueFixture[], base: string): Reply
     const qualifier = /^(-?[a-z-]+):(.+)$/i.exec(token);
     if (qualifier) {
       const key = qualifier[1]!.toLowerCase();
-      qualifiers.set(key, [...(qualifiers.get(key) ?? []), qualifier[2]!.toLowerCase().replace(/"/g, '')]);
+      const value = qualifier[2]!.replace(/"/g, '');
+      // Dates keep their case (2025-03-13T12:00:00Z); names are case-insensitive.
+      qualifiers.set(key, [...(qualifiers.get(key) ?? []), key === 'updated' || key === 'created' ? value : value.toLowerCase()]);
     } else if (token === 'OR') anyWord = true;
     else if (token !== 'AND') words.push(token.replace(/"/g, '').toLowerCase());
   }
@@ -367,7 +385,15 @@ function searchIssues(ctx: Context, issues: IssueFixture[], base: string): Reply
   const owners = [...(qualifiers.get('org') ?? []), ...(qualifiers.get('user') ?? [])];
   const labels = qualifiers.get('label') ?? [];
   const authors = qualifiers.get('author') ?? [];
-  const reviewers = qualifiers.get('review-requested') ?? [];
+  const reviewers = (qualifiers.get('review-requested') ?? []).map((r) => (r === '@me' ? login : r));
+  const dates: Array<{ field: 'updated_at' | 'created_at'; test: (at: string) => boolean }> = [];
+  for (const field of ['updated', 'created'] as const) {
+    for (const value of qualifiers.get(field) ?? []) {
+      const test = dateRange(value);
+      if (!test) return validationFailed('q', `${DOCS}/search/search#search-issues-and-pull-requests`);
+      dates.push({ field: `${field}_at`, test });
+    }
+  }
 
   const matches = issues
     .filter((i) => (i.pull ? wantPulls : wantIssues))
@@ -377,6 +403,7 @@ function searchIssues(ctx: Context, issues: IssueFixture[], base: string): Reply
     .filter((i) => labels.every((l) => i.labels.includes(l)))
     .filter((i) => authors.length === 0 || authors.includes(i.author))
     .filter((i) => reviewers.length === 0 || reviewers.some((r) => i.pull?.requested_reviewers.includes(r)))
+    .filter((i) => dates.every(({ field, test }) => test(i[field])))
     .map((i) => {
       const text = `${i.title} ${i.body ?? ''}`.toLowerCase();
       const hits = words.filter((w) => text.includes(w)).length;
@@ -386,6 +413,42 @@ function searchIssues(ctx: Context, issues: IssueFixture[], base: string): Reply
     .sort((a, b) => b.hits - a.hits || b.issue.updated_at.localeCompare(a.issue.updated_at))
     .map(({ issue, hits }) => ({ ...issueJson(issue, base), score: hits }));
   return paginate(ctx, matches, (items) => ({ total_count: matches.length, incomplete_results: false, items }));
+}
+
+/**
+ * GitHub's date qualifier syntax (`>=t`, `>t`, `<=t`, `<t`, `a..b` inclusive, or a bare day), as a
+ * test of an ISO time; `() => true` for no range, undefined for one GitHub would refuse.
+ */
+function dateRange(value: string | null): ((at: string) => boolean) | undefined {
+  if (!value) return () => true;
+  const time = (text: string) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  const between = /^(.+)\.\.(.+)$/.exec(value);
+  if (between) {
+    const [from, to] = [time(between[1]!), time(between[2]!)];
+    return Number.isNaN(from) || Number.isNaN(to) ? undefined : (at) => Date.parse(at) >= from && Date.parse(at) <= to;
+  }
+  const compare = /^(>=|<=|>|<)?(.+)$/.exec(value)!;
+  const bound = time(compare[2]!);
+  if (Number.isNaN(bound)) return undefined;
+  switch (compare[1]) {
+    case '>=':
+      return (at) => Date.parse(at) >= bound;
+    case '>':
+      return (at) => Date.parse(at) > bound;
+    case '<=':
+      return (at) => Date.parse(at) <= bound;
+    case '<':
+      return (at) => Date.parse(at) < bound;
+    default:
+      return (at) => at.slice(0, 10) === compare[2]!.slice(0, 10);
+  }
+}
+
+function validationFailed(field: string, documentation: string): Reply {
+  return {
+    status: 422,
+    body: { message: 'Validation Failed', errors: [{ resource: 'Search', field, code: 'invalid' }], documentation_url: documentation, status: '422' },
+  };
 }
 
 function withRepo(owner: string, name: string, body: (repo: RepoFixture) => Reply): Reply {
@@ -434,7 +497,7 @@ function userJson(login: string, base: string): Record<string, unknown> {
   };
 }
 
-function repoJson(repo: RepoFixture, base: string): Record<string, unknown> {
+function repoJson(repo: RepoFixture, base: string, issues: readonly IssueFixture[]): Record<string, unknown> {
   const fullName = `${FIXTURE_ORG}/${repo.name}`;
   return {
     id: 100 + REPOS.indexOf(repo),
@@ -452,7 +515,7 @@ function repoJson(repo: RepoFixture, base: string): Record<string, unknown> {
     pushed_at: repo.updated_at,
     default_branch: repo.default_branch,
     visibility: repo.private ? 'private' : 'public',
-    open_issues_count: ISSUES.filter((i) => i.repo === repo.name && i.state === 'open').length,
+    open_issues_count: issues.filter((i) => i.repo === repo.name && i.state === 'open').length,
     archived: false,
   };
 }

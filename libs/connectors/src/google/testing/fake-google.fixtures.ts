@@ -220,6 +220,39 @@ export const FIXTURE_MESSAGES: MessageFixture[] = [
   },
 ];
 
+/** The "what you missed" window the digest specs use: Ada's previous login, and FIXTURE_NOW. */
+export const DIGEST_SINCE = '2025-03-11T12:00:00Z';
+
+/**
+ * The mailbox plus unread important mail just before the digest window and just after it
+ * (FIXTURE_NOW), which the digest must leave out.
+ */
+export const DIGEST_MESSAGES: MessageFixture[] = [
+  ...FIXTURE_MESSAGES,
+  {
+    id: '19581fffa0a0b0b0',
+    threadId: '19581fffa0a0b0b0',
+    from: 'Ben Okafor <ben@northwind.example>',
+    to: `Ada Lovelace <${FIXTURE_USER}>`,
+    subject: 'Payments gateway is down',
+    date: '2025-03-11T11:59:00Z',
+    labels: ['UNREAD', 'IMPORTANT', 'CATEGORY_PERSONAL', 'INBOX'],
+    snippet: 'Card payments are failing, I am on it',
+    body: 'Card payments are failing, I am on it.',
+  },
+  {
+    id: '19583100aa00bb11',
+    threadId: '195830a1b2c3d4e5',
+    from: 'Jordan Lee <jordan.lee@acme.example>',
+    to: `Ada Lovelace <${FIXTURE_USER}>`,
+    subject: 'Re: Acme renewal - signed',
+    date: '2025-03-12T09:30:00Z',
+    labels: ['UNREAD', 'IMPORTANT', 'CATEGORY_PERSONAL', 'INBOX'],
+    snippet: 'All signed, thanks Ada',
+    body: 'All signed, thanks Ada.',
+  },
+];
+
 export type DocBlock =
   | { kind: 'title' | 'heading' | 'paragraph'; text: string }
   | { kind: 'bullets'; items: string[] }

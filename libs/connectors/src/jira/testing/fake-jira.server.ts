@@ -25,6 +25,7 @@ export interface FakeJiraIssue {
   created: string;
   updated: string;
   description: string;
+  watchers?: FakeJiraUser[];
 }
 
 export interface FakeJiraRequest {
@@ -102,6 +103,39 @@ export function fixtureIssues(): FakeJiraIssue[] {
       updated: '2024-04-11T10:00:00.000+0000',
       description: '',
     },
+  ];
+}
+
+/** The "what you missed" window the digest specs use: the bot account's previous login, and now. */
+export const DIGEST_SINCE = '2024-05-01T12:00:00Z';
+export const DIGEST_UNTIL = '2024-05-03T12:00:00Z';
+
+/**
+ * Issues for the digest specs, added to the fixtures: the account's own (assigned, reported,
+ * watched) updated within the window, one updated after it, and someone else's within it.
+ * NW-102 (assigned to the account) was updated three hours before the window.
+ */
+export function digestIssues(): FakeJiraIssue[] {
+  const issue = (key: string, summary: string, fields: Partial<FakeJiraIssue>): FakeJiraIssue => ({
+    key,
+    summary,
+    status: 'To Do',
+    priority: 'Medium',
+    assignee: null,
+    reporter: DANA,
+    issueType: 'Task',
+    labels: [],
+    created: '2024-04-30T09:00:00.000+0000',
+    updated: '2024-04-30T09:00:00.000+0000',
+    description: '',
+    ...fields,
+  });
+  return [
+    issue('NW-105', 'Refund job skips orders cancelled on weekends', { assignee: ME, reporter: ME, priority: 'High', updated: '2024-05-02T09:30:00.000+0000' }),
+    issue('OPS-7', 'Rotate the payment gateway API keys', { assignee: DANA, reporter: ME, status: 'In Progress', updated: '2024-05-02T15:00:00.000+0000' }),
+    issue('NW-107', 'Acme Corp asks for an outage credit', { assignee: SAM, watchers: [ME, DANA], updated: '2024-05-03T08:00:00.000+0000' }),
+    issue('NW-108', 'Nightly export timed out', { assignee: ME, updated: '2024-05-03T13:00:00.000+0000' }),
+    issue('MOB-3', 'Crash on the order history screen', { assignee: DANA, reporter: SAM, updated: '2024-05-02T10:00:00.000+0000' }),
   ];
 }
 
@@ -324,8 +358,9 @@ function statusCategory(status: string): string {
 
 /**
  * The slice of JQL the tests need: `text ~ "..."` (every word, case-insensitive prefix
- * match), a parenthesised OR of those, `project = KEY`, `assignee = currentUser()`, joined by
- * AND, with an optional ORDER BY. Anything else is a JQL error, as on a real site.
+ * match), a parenthesised OR of those, `project = KEY`, `assignee`/`reporter`/`watcher =
+ * currentUser()`, `updated`/`created` compared with a date, joined by AND, with an optional
+ * ORDER BY. Anything else is a JQL error, as on a real site.
  */
 function compileJql(jql: string, myEmail: string): ((issue: FakeJiraIssue) => boolean) | string {
   const where = jql.replace(/\s+ORDER\s+BY\s+.*$/i, '').trim();
@@ -354,6 +389,23 @@ function compileClause(clause: string, myEmail: string): ((issue: FakeJiraIssue)
   const project = /^project\s*=\s*"?([A-Z][A-Z0-9_]+)"?$/.exec(clause);
   if (project) return (issue) => issue.key.startsWith(`${project[1]}-`);
   if (/^assignee\s*=\s*currentUser\(\)$/i.test(clause)) return (issue) => issue.assignee?.emailAddress === myEmail;
+  if (/^reporter\s*=\s*currentUser\(\)$/i.test(clause)) return (issue) => issue.reporter.emailAddress === myEmail;
+  if (/^watcher\s*=\s*currentUser\(\)$/i.test(clause)) return (issue) => (issue.watchers ?? []).some((w) => w.emailAddress === myEmail);
+  // Jira reads "yyyy-MM-dd HH:mm" (or yyyy/MM/dd, time optional) in the user's time zone; the fake's users live in UTC.
+  const date = /^(updated|created)\s*(>=|<=|>|<|=)\s*"?(\d{4})[-/](\d{2})[-/](\d{2})(?:\s+(\d{2}):(\d{2}))?"?$/i.exec(clause);
+  if (date) {
+    const [, field, op, year, month, day, hour = '00', minute = '00'] = date;
+    const bound = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute));
+    const at = (issue: FakeJiraIssue) => Date.parse((field!.toLowerCase() === 'updated' ? issue.updated : issue.created).replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    const tests: Record<string, (t: number) => boolean> = {
+      '>=': (t) => t >= bound,
+      '>': (t) => t > bound,
+      '<=': (t) => t <= bound,
+      '<': (t) => t < bound,
+      '=': (t) => t === bound,
+    };
+    return (issue) => tests[op!]!(at(issue));
+  }
   return `The JQL clause '${clause}' is not supported by the fake`;
 }
 

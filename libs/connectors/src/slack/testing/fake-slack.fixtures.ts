@@ -201,3 +201,33 @@ export function acmeWorkspace(): FakeSlackWorkspace {
     },
   };
 }
+
+/** The "what you missed" window the digest specs use: Ana's previous login, and now. */
+export const DIGEST_SINCE = '2026-01-12T10:00:00Z';
+export const DIGEST_UNTIL = '2026-01-14T12:00:00Z';
+
+/**
+ * The workspace plus what the digest must tell apart: mentions of Ana and direct messages to her
+ * before, within and after the window, and her own messages (never news to her).
+ */
+export function digestWorkspace(): FakeSlackWorkspace {
+  const workspace = acmeWorkspace();
+  const add = (conversation: string, ...messages: FixtureMessage[]) => {
+    workspace.messages[conversation] = [...(workspace.messages[conversation] ?? []), ...messages];
+  };
+  workspace.dms.push({ id: 'D0CARA0001', user: 'U0CARA0001' });
+  // Within the window (the thread reply "Postmortem owner: <@U0ANA00001>" in #incidents already is).
+  add('C0SUPPORT01', { ts: slackTs('2026-01-13T16:00:00Z'), user: 'U0CARA0001', text: '<@U0ANA00001> Globex confirmed the refund landed, thanks!' });
+  add('D0CARA0001', { ts: slackTs('2026-01-14T08:30:00Z'), user: 'U0CARA0001', text: 'Can you cover the support rota on Friday?' });
+  // Before the window: the day before, and the same day a minute early (search's after: only knows days).
+  add('C0GENERAL01', { ts: slackTs('2026-01-09T09:00:00Z'), user: 'U0BEN00001', text: '<@U0ANA00001> can you share the all-hands agenda?' });
+  add('C0SUPPORT01', { ts: slackTs('2026-01-12T09:59:00Z'), user: 'U0CARA0001', text: '<@U0ANA00001> Acme asks whether refunds are paused.' });
+  add('D0BEN00001', { ts: slackTs('2026-01-10T08:00:00Z'), user: 'U0BEN00001', text: 'Are you around on Monday?' });
+  // After the window.
+  add('G0LEADERS01', { ts: slackTs('2026-01-14T12:30:00Z'), user: 'U0CARA0001', text: '<@U0ANA00001> is the board deck ready?' });
+  add('D0CARA0001', { ts: slackTs('2026-01-14T12:45:00Z'), user: 'U0CARA0001', text: 'Never mind, found it.' });
+  // Ana's own, within the window.
+  add('D0BEN00001', { ts: slackTs('2026-01-13T15:05:00Z'), user: 'U0ANA00001', text: 'Thanks Ben!' });
+  add('C0INCIDENTS', { ts: slackTs('2026-01-13T09:00:00Z'), user: 'U0ANA00001', text: 'Postmortem draft is up, cc <@U0ANA00001> for the record.' });
+  return workspace;
+}

@@ -241,7 +241,10 @@ export class FakeSlack {
     return { ...this.page(members, args, 'members'), cache_ts: 1_700_000_000 };
   }
 
-  /** search.messages: user tokens only, every word must occur (at a word start), `in:#name` narrows. */
+  /**
+   * search.messages: user tokens only, every word must occur (at a word start), `in:#name` narrows,
+   * `after:`/`before:`/`on:` YYYY-MM-DD keep whole days (exclusive, as Slack's; in UTC here).
+   */
   private searchMessages(args: Args, auth: Auth): Record<string, unknown> {
     if (auth !== 'user') throw new SlackError('not_allowed_token_type');
     const query = required(args, 'query');
@@ -249,7 +252,15 @@ export class FakeSlack {
     const page = Math.max(Number(args['page'] ?? 1) || 1, 1);
     let scope: FixtureChannel | undefined;
     const words: string[] = [];
+    const days: Array<(day: string) => boolean> = [];
     for (const token of query.toLowerCase().split(/\s+/).filter(Boolean)) {
+      const date = /^(after|before|on):(\d{4}-\d{2}-\d{2})$/.exec(token);
+      if (date) {
+        const modifier = date[1];
+        const day = date[2]!;
+        days.push(modifier === 'after' ? (d) => d > day : modifier === 'before' ? (d) => d < day : (d) => d === day);
+        continue;
+      }
       const inMatch = /^in:(?:#([a-z0-9_-]+)|<#([A-Z0-9]+)(?:\|[^>]*)?>)$/i.exec(token);
       if (inMatch) {
         scope = this.workspace.channels.find((c) => c.name === inMatch[1] || c.id.toLowerCase() === inMatch[2]?.toLowerCase());
@@ -262,6 +273,7 @@ export class FakeSlack {
       .filter((c) => (!scope || c.id === scope.id) && this.canSee(c, auth))
       .flatMap((c) => (this.workspace.messages[c.id] ?? []).map((m) => ({ c, m })))
       .filter(({ m }) => words.every((w) => new RegExp(`(^|[^\\p{L}\\p{N}])${w}`, 'iu').test(m.text)))
+      .filter(({ m }) => days.every((test) => test(new Date(Number(m.ts) * 1000).toISOString().slice(0, 10))))
       .sort((a, b) => Number(b.m.ts) - Number(a.m.ts))
       .map(({ c, m }) => ({
         iid: `${c.id}-${m.ts}`,
