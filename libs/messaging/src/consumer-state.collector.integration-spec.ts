@@ -7,7 +7,7 @@ import { ConsumerStateCollector } from './consumer-state.collector';
 import { ConsumerBinding, JetStreamServer } from './jetstream.server';
 import { connectNats, NatsConnection } from './nats-connection';
 import { Outcome } from './outcome';
-import { DurableConsumerSpec, ensureDurableConsumer } from './provisioning';
+import { DurableConsumerSpec, ensureDurableConsumer, ensureStreams } from './provisioning';
 import { JetStreamPublisher } from './publisher';
 
 jest.setTimeout(20_000);
@@ -51,6 +51,8 @@ describe(ConsumerStateCollector.name, () => {
     const infra = requireInfraEnv();
     nc = await connectNats({ url: infra.NATS_URL, name: 'consumer-state-spec', user: infra.NATS_ADMIN_USER, pass: infra.NATS_ADMIN_PASSWORD });
     jsm = await jetstreamManager(nc);
+    // On a fresh server no service has started yet: the streams must exist before consumers.
+    await ensureStreams(jsm);
     js = jetstream(nc);
     publisher = new JetStreamPublisher(nc);
   });
