@@ -1,4 +1,14 @@
 import { z } from 'zod/v4';
+import {
+  abortableSleep,
+  AbortedError,
+  fetchJson,
+  networkReason,
+  RawResponse,
+  RetryPolicy,
+  RetryVerdict,
+  withRetries,
+} from '../http/api-request';
 import { GithubApiErrorCode, GithubApiException } from './github-api.exception';
 import {
   Branch,
@@ -109,11 +119,6 @@ export interface CreateIssueInput {
   assignees?: string[];
 }
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -266,71 +271,67 @@ export class GithubApiClient {
 
   private async request(method: 'GET' | 'POST', url: URL, payload: unknown, signal: AbortSignal | undefined): Promise<RawResponse> {
     const what = `${method} ${url.pathname}`;
-    const idempotent = method === 'GET';
-    let serverErrors = 0;
-    let waitedForRateLimit = false;
-    for (;;) {
-      const outcome = await this.attempt(method, url, payload, signal, what);
-      if ('error' in outcome) {
-        if (idempotent && serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        throw this.fail(GithubApiErrorCode.Unavailable, `github is unreachable (${what}): ${networkReason(outcome.error)}`, {
-          cause: outcome.error,
-        });
-      }
-      const { status, headers, body } = outcome;
-      if (status >= 200 && status < 300) return outcome;
+    const policy: RetryPolicy = {
+      serverErrorDelaysMs: method === 'GET' ? this.retryDelaysMs : [],
+      rateLimitRetries: 1,
+      maxRateLimitWaitMs: this.maxRateLimitWaitMs,
+    };
+    return withRetries(
+      policy,
+      () => this.attempt(method, url, payload, signal, what),
+      (outcome) => this.classify(outcome, what),
+      (ms) => abortableSleep(ms, signal, this.aborted(what)),
+    );
+  }
 
-      const message = errorMessage(body);
-      if (status === 401) {
-        throw this.fail(GithubApiErrorCode.CredentialsRejected, 'credentials rejected for github: the token is invalid, expired or revoked', {
-          status,
-        });
-      }
-      const waitMs = rateLimitWaitMs(status, headers, message);
-      if (waitMs !== undefined) {
-        if (!waitedForRateLimit && waitMs <= this.maxRateLimitWaitMs) {
-          waitedForRateLimit = true;
-          await this.sleep(waitMs, signal, what);
-          continue;
-        }
-        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        throw this.fail(GithubApiErrorCode.RateLimited, `github rate limited; retry after ${seconds} s`, {
-          status,
-          retryAfterSeconds: seconds,
-        });
-      }
-      if (RETRYABLE_STATUSES.has(status)) {
-        if (idempotent && serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        const attempts = serverErrors + 1;
-        throw this.fail(
-          GithubApiErrorCode.Unavailable,
-          `github is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
-          { status },
-        );
-      }
-      throw this.clientError(status, what, message, body);
+  private classify(outcome: RawResponse | { error: unknown }, what: string): RetryVerdict<RawResponse> {
+    if ('error' in outcome) {
+      return {
+        serverError: () =>
+          this.fail(GithubApiErrorCode.Unavailable, `github is unreachable (${what}): ${networkReason(outcome.error)}`, { cause: outcome.error }),
+      };
     }
+    const { status, headers, body } = outcome;
+    if (status >= 200 && status < 300) return { done: outcome };
+
+    const message = errorMessage(body);
+    if (status === 401) {
+      return {
+        fail: this.fail(GithubApiErrorCode.CredentialsRejected, 'credentials rejected for github: the token is invalid, expired or revoked', {
+          status,
+        }),
+      };
+    }
+    const waitMs = rateLimitWaitMs(status, headers, message);
+    if (waitMs !== undefined) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      return {
+        retryAfterMs: waitMs,
+        rateLimited: () =>
+          this.fail(GithubApiErrorCode.RateLimited, `github rate limited; retry after ${seconds} s`, { status, retryAfterSeconds: seconds }),
+      };
+    }
+    if (RETRYABLE_STATUSES.has(status)) {
+      return {
+        serverError: ({ serverErrors }) => {
+          const attempts = serverErrors + 1;
+          return this.fail(
+            GithubApiErrorCode.Unavailable,
+            `github is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
+            { status },
+          );
+        },
+      };
+    }
+    return { fail: this.clientError(status, what, message, body) };
   }
 
   /** One HTTP exchange, body included, bounded by the timeout and the caller's signal. */
-  private async attempt(
-    method: string,
-    url: URL,
-    payload: unknown,
-    signal: AbortSignal | undefined,
-    what: string,
-  ): Promise<RawResponse | { error: unknown }> {
-    this.throwIfAborted(signal, what);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      const response = await this.fetchImpl(url, {
+  private attempt(method: string, url: URL, payload: unknown, signal: AbortSignal | undefined, what: string): Promise<RawResponse | { error: unknown }> {
+    return fetchJson(
+      this.fetchImpl,
+      url,
+      {
         method,
         headers: {
           Accept: 'application/vnd.github+json',
@@ -340,18 +341,16 @@ export class GithubApiClient {
           ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: payload === undefined ? undefined : JSON.stringify(payload),
-        signal: combined,
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: parseJson(text, response.ok) };
-    } catch (error) {
-      this.throwIfAborted(signal, what);
-      if (timeout.aborted) {
-        throw this.fail(GithubApiErrorCode.Timeout, `github did not answer ${what} within ${this.timeoutMs} ms`, { cause: error });
-      }
-      if (error instanceof GithubApiException) throw error;
-      return { error };
-    }
+      },
+      {
+        signal,
+        timeoutMs: this.timeoutMs,
+        aborted: this.aborted(what),
+        timedOut: (cause) => this.fail(GithubApiErrorCode.Timeout, `github did not answer ${what} within ${this.timeoutMs} ms`, { cause }),
+        isOwnError: (error) => error instanceof GithubApiException,
+        notJson: (cause) => new GithubApiException(GithubApiErrorCode.UnexpectedResponse, 'github returned a response that is not JSON', { cause }),
+      },
+    );
   }
 
   private clientError(status: number, what: string, message: string | undefined, body: unknown): GithubApiException {
@@ -403,23 +402,8 @@ export class GithubApiClient {
     return url;
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-    this.throwIfAborted(signal, what);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(this.fail(GithubApiErrorCode.Aborted, `github request aborted (${what})`));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-    if (signal?.aborted) throw this.fail(GithubApiErrorCode.Aborted, `github request aborted (${what})`, { cause: signal.reason });
+  private aborted(what: string): AbortedError {
+    return (options) => this.fail(GithubApiErrorCode.Aborted, `github request aborted (${what})`, options);
   }
 
   private fail(
@@ -467,25 +451,7 @@ function errorMessage(body: unknown): string | undefined {
   return parsed.success ? parsed.data.message : undefined;
 }
 
-function parseJson(text: string, required: boolean): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // An error page (a proxy's HTML 502) is still an error with a status; a 2xx must be JSON.
-    if (required) {
-      throw new GithubApiException(GithubApiErrorCode.UnexpectedResponse, 'github returned a response that is not JSON', { cause: error });
-    }
-    return text;
-  }
-}
 
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
 
 function segment(value: string): string {
   return encodeURIComponent(value);

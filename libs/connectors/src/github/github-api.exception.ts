@@ -1,3 +1,5 @@
+import { ApiException, ApiExceptionOptions } from '../http/api.exception';
+
 /** Why a GitHub API call failed. Returned to MCP clients as the tool error's code; never renamed in place. */
 export enum GithubApiErrorCode {
   CredentialsRejected = 'credentials_rejected',
@@ -14,20 +16,8 @@ export enum GithubApiErrorCode {
   RequestFailed = 'request_failed',
 }
 
-export class GithubApiException extends Error {
-  /** HTTP status of the last response, when there was one. */
-  readonly status?: number;
-  /** Seconds until GitHub accepts requests again (rate limits only). */
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    readonly code: GithubApiErrorCode,
-    message: string,
-    options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
-  ) {
-    super(message, { cause: options?.cause });
-    this.name = 'GithubApiException';
-    this.status = options?.status;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
+export class GithubApiException extends ApiException<GithubApiErrorCode> {
+  constructor(code: GithubApiErrorCode, message: string, options?: ApiExceptionOptions) {
+    super('GithubApiException', code, message, options);
   }
 }

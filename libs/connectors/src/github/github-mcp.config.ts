@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { DEFAULT_GITHUB_API_URL } from './github-api.client';
+import { invalidEnvironment, isHttpUrl, LogLevel, logLevelEnv, McpConfigResult, timeoutMsEnv, unsetIfEmpty } from '../mcp/server-config';
 
 export interface GithubMcpConfig {
   token: string;
@@ -10,12 +11,7 @@ export interface GithubMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type GithubMcpConfigResult = { ok: true; config: GithubMcpConfig } | { ok: false; message: string };
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+export type GithubMcpConfigResult = McpConfigResult<GithubMcpConfig>;
 
 /** Messages never echo a value: GITHUB_TOKEN is a secret. */
 const envSchema = z.object({
@@ -27,7 +23,7 @@ const envSchema = z.object({
     unsetIfEmpty,
     z
       .string()
-      .refine(isHttpUrl, 'must be an http(s) URL without credentials, such as https://api.github.com or https://github.example.com/api/v3')
+      .refine((value) => isHttpUrl(value, { withoutCredentials: true }), 'must be an http(s) URL without credentials, such as https://api.github.com or https://github.example.com/api/v3')
       .default(DEFAULT_GITHUB_API_URL),
   ),
   GITHUB_ALLOW_WRITES: z.preprocess(
@@ -41,24 +37,15 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub user or organization login')
       .optional(),
   ),
-  GITHUB_TIMEOUT_MS: z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number({ error: 'must be a whole number of milliseconds' })
-      .int('must be a whole number of milliseconds')
-      .min(100, 'must be at least 100')
-      .max(120_000, 'must be at most 120000 (2 minutes)')
-      .default(10_000),
-  ),
-  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  GITHUB_TIMEOUT_MS: timeoutMsEnv(10_000),
+  LOG_LEVEL: logLevelEnv(),
 });
 
 /** Validates the server's environment once, listing every bad variable. */
 export function parseGithubMcpConfig(env: NodeJS.ProcessEnv): GithubMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the GitHub MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('GitHub MCP server', parsed.error.issues);
   }
   const data = parsed.data;
   return {
@@ -72,14 +59,4 @@ export function parseGithubMcpConfig(env: NodeJS.ProcessEnv): GithubMcpConfigRes
       logLevel: data.LOG_LEVEL,
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    // Credentials in the URL would be sent on every request and logged with it.
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-  } catch {
-    return false;
-  }
 }

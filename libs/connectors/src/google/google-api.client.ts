@@ -1,4 +1,15 @@
 import { z } from 'zod/v4';
+import {
+  abortableSleep,
+  AbortedError,
+  fetchJson,
+  networkReason,
+  RawResponse,
+  retryAfterMs,
+  RetryPolicy,
+  RetryVerdict,
+  withRetries,
+} from '../http/api-request';
 import { GoogleApiErrorCode, GoogleApiException } from './google-api.exception';
 import {
   CalendarEvent,
@@ -100,11 +111,6 @@ export interface Page<T> {
   nextPageToken?: string;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
 
 type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
@@ -289,94 +295,98 @@ export class GoogleApiClient {
     };
   }
 
-  private async request(url: URL, path: string, signal: AbortSignal | undefined): Promise<RawResponse> {
+  private request(url: URL, path: string, signal: AbortSignal | undefined): Promise<RawResponse> {
     const what = `GET ${path}`;
-    let serverErrors = 0;
-    let rateLimits = 0;
-    for (;;) {
-      const outcome = await this.attempt(url, signal, what);
-      if ('error' in outcome) {
-        if (serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        throw this.fail(GoogleApiErrorCode.Unavailable, `google is unreachable (${what}): ${networkReason(outcome.error)}`, {
-          cause: outcome.error,
-        });
-      }
-      const { status, headers, body } = outcome;
-      if (status >= 200 && status < 300) return outcome;
+    const policy: RetryPolicy = {
+      serverErrorDelaysMs: this.retryDelaysMs,
+      rateLimitRetries: this.rateLimitDelaysMs.length,
+      rateLimitDelaysMs: this.rateLimitDelaysMs,
+      maxRateLimitWaitMs: this.maxRateLimitWaitMs,
+    };
+    return withRetries(
+      policy,
+      () => this.attempt(url, signal, what),
+      (outcome) => this.classify(outcome, what),
+      (ms) => abortableSleep(ms, signal, this.aborted(what)),
+    );
+  }
 
-      const error = errorDetails(body);
-      if (status === 401) {
-        throw this.fail(
+  private classify(outcome: RawResponse | { error: unknown }, what: string): RetryVerdict<RawResponse> {
+    if ('error' in outcome) {
+      return {
+        serverError: () =>
+          this.fail(GoogleApiErrorCode.Unavailable, `google is unreachable (${what}): ${networkReason(outcome.error)}`, { cause: outcome.error }),
+      };
+    }
+    const { status, headers, body } = outcome;
+    if (status >= 200 && status < 300) return { done: outcome };
+
+    const error = errorDetails(body);
+    if (status === 401) {
+      return {
+        fail: this.fail(
           GoogleApiErrorCode.CredentialsRejected,
           `credentials rejected for google (HTTP 401${error.status ? ` ${error.status}` : ''} on ${what}): ` +
             'the access token is invalid, expired or revoked (Google access tokens last one hour)',
           { status },
-        );
-      }
-      if (status === 429 || (status === 403 && error.reasons.some((r) => RATE_LIMIT_REASONS.has(r)))) {
-        const asked = retryAfterMs(headers.get('retry-after'));
-        const waitMs = asked ?? this.rateLimitDelaysMs[rateLimits];
-        if (rateLimits < this.rateLimitDelaysMs.length && waitMs !== undefined && waitMs <= this.maxRateLimitWaitMs) {
-          rateLimits++;
-          await this.sleep(waitMs, signal, what);
-          continue;
-        }
-        const seconds = Math.max(1, Math.ceil((asked ?? this.rateLimitDelaysMs.at(-1) ?? 1_000) / 1000));
-        const reason = error.reasons[0] ? ` ${error.reasons[0]}` : '';
-        throw this.fail(GoogleApiErrorCode.RateLimited, `google rate limited (HTTP ${status}${reason} on ${what}); retry after ${seconds} s`, {
-          status,
-          retryAfterSeconds: seconds,
-        });
-      }
-      if (RETRYABLE_STATUSES.has(status)) {
-        if (serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        const attempts = serverErrors + 1;
-        throw this.fail(
-          GoogleApiErrorCode.Unavailable,
-          `google is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
-          { status },
-        );
-      }
-      const detail = error.message ? `: ${error.message}` : '';
-      if (status === 403) {
-        throw this.fail(
+        ),
+      };
+    }
+    if (status === 429 || (status === 403 && error.reasons.some((r) => RATE_LIMIT_REASONS.has(r)))) {
+      const asked = retryAfterMs(headers.get('retry-after'));
+      return {
+        ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+        rateLimited: () => {
+          const seconds = Math.max(1, Math.ceil((asked ?? this.rateLimitDelaysMs.at(-1) ?? 1_000) / 1000));
+          const reason = error.reasons[0] ? ` ${error.reasons[0]}` : '';
+          return this.fail(GoogleApiErrorCode.RateLimited, `google rate limited (HTTP ${status}${reason} on ${what}); retry after ${seconds} s`, {
+            status,
+            retryAfterSeconds: seconds,
+          });
+        },
+      };
+    }
+    if (RETRYABLE_STATUSES.has(status)) {
+      return {
+        serverError: ({ serverErrors }) => {
+          const attempts = serverErrors + 1;
+          return this.fail(
+            GoogleApiErrorCode.Unavailable,
+            `google is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
+            { status },
+          );
+        },
+      };
+    }
+    const detail = error.message ? `: ${error.message}` : '';
+    if (status === 403) {
+      return {
+        fail: this.fail(
           GoogleApiErrorCode.Forbidden,
           `google denied ${what} (HTTP 403${detail}); the token may lack the scope for this API, or the user may not see the item`,
           { status },
-        );
-      }
-      if (status === 404) throw this.fail(GoogleApiErrorCode.NotFound, `not found on google (${what})`, { status });
-      throw this.fail(GoogleApiErrorCode.InvalidRequest, `google rejected ${what} (HTTP ${status}${detail})`, { status });
+        ),
+      };
     }
+    if (status === 404) return { fail: this.fail(GoogleApiErrorCode.NotFound, `not found on google (${what})`, { status }) };
+    return { fail: this.fail(GoogleApiErrorCode.InvalidRequest, `google rejected ${what} (HTTP ${status}${detail})`, { status }) };
   }
 
   /** One HTTP exchange, body included, bounded by the timeout and the caller's signal. */
-  private async attempt(url: URL, signal: AbortSignal | undefined, what: string): Promise<RawResponse | { error: unknown }> {
-    this.throwIfAborted(signal, what);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      const response = await this.fetchImpl(url, {
-        method: 'GET',
-        headers: { Accept: 'application/json', Authorization: `Bearer ${this.accessToken}` },
-        signal: combined,
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: parseJson(text, response.ok) };
-    } catch (error) {
-      this.throwIfAborted(signal, what);
-      if (timeout.aborted) {
-        throw this.fail(GoogleApiErrorCode.Timeout, `google did not answer ${what} within ${this.timeoutMs} ms`, { cause: error });
-      }
-      if (error instanceof GoogleApiException) throw error;
-      return { error };
-    }
+  private attempt(url: URL, signal: AbortSignal | undefined, what: string): Promise<RawResponse | { error: unknown }> {
+    return fetchJson(
+      this.fetchImpl,
+      url,
+      { method: 'GET', headers: { Accept: 'application/json', Authorization: `Bearer ${this.accessToken}` } },
+      {
+        signal,
+        timeoutMs: this.timeoutMs,
+        aborted: this.aborted(what),
+        timedOut: (cause) => this.fail(GoogleApiErrorCode.Timeout, `google did not answer ${what} within ${this.timeoutMs} ms`, { cause }),
+        isOwnError: (error) => error instanceof GoogleApiException,
+        notJson: (cause) => new GoogleApiException(GoogleApiErrorCode.UnexpectedResponse, 'google returned a response that is not JSON', { cause }),
+      },
+    );
   }
 
   /** Runs `fn` over `items` with at most `messageConcurrency` in flight; stops starting new ones after a failure. */
@@ -419,23 +429,8 @@ export class GoogleApiClient {
     return url;
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-    this.throwIfAborted(signal, what);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(this.fail(GoogleApiErrorCode.Aborted, `google request aborted (${what})`));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-    if (signal?.aborted) throw this.fail(GoogleApiErrorCode.Aborted, `google request aborted (${what})`, { cause: signal.reason });
+  private aborted(what: string): AbortedError {
+    return (options) => this.fail(GoogleApiErrorCode.Aborted, `google request aborted (${what})`, options);
   }
 
   private fail(
@@ -447,17 +442,6 @@ export class GoogleApiClient {
   }
 }
 
-/**
- * `Retry-After` as delta-seconds (Google sends whole seconds; fractions are accepted) or an
- * HTTP date. Undefined when absent or unreadable: the caller then uses its own backoff.
- */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
 
 /** The message, status and every reason of Google's error envelope, whichever generation of it was sent. */
 export function errorDetails(body: unknown): { message?: string; status?: string; reasons: string[] } {
@@ -468,22 +452,4 @@ export function errorDetails(body: unknown): { message?: string; status?: string
   return { ...(message ? { message } : {}), ...(status ? { status } : {}), reasons };
 }
 
-function parseJson(text: string, required: boolean): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // An error page (a proxy's HTML 502) is still an error with a status; a 2xx must be JSON.
-    if (required) {
-      throw new GoogleApiException(GoogleApiErrorCode.UnexpectedResponse, 'google returned a response that is not JSON', { cause: error });
-    }
-    return text;
-  }
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
+export { retryAfterMs };

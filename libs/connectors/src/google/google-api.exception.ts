@@ -1,3 +1,5 @@
+import { ApiException, ApiExceptionOptions } from '../http/api.exception';
+
 /** Why a Google Workspace API call (or a Google MCP tool call) failed. Returned to MCP clients; never renamed in place. */
 export enum GoogleApiErrorCode {
   /** 401: the access token is invalid, expired (they last an hour) or revoked. */
@@ -17,20 +19,8 @@ export enum GoogleApiErrorCode {
   UnexpectedResponse = 'unexpected_response',
 }
 
-export class GoogleApiException extends Error {
-  /** HTTP status of the last response, when there was one. */
-  readonly status?: number;
-  /** Seconds until Google accepts requests again (rate limits only). */
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    readonly code: GoogleApiErrorCode,
-    message: string,
-    options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
-  ) {
-    super(message, { cause: options?.cause });
-    this.name = 'GoogleApiException';
-    this.status = options?.status;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
+export class GoogleApiException extends ApiException<GoogleApiErrorCode> {
+  constructor(code: GoogleApiErrorCode, message: string, options?: ApiExceptionOptions) {
+    super('GoogleApiException', code, message, options);
   }
 }

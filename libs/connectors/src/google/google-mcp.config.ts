@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { invalidEnvironment, isHttpUrl, LogLevel, logLevelEnv, McpConfigResult, timeoutMsEnv, unsetIfEmpty } from '../mcp/server-config';
 
 export interface GoogleMcpConfig {
   accessToken: string;
@@ -9,12 +10,7 @@ export interface GoogleMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type GoogleMcpConfigResult = { ok: true; config: GoogleMcpConfig } | { ok: false; message: string };
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+export type GoogleMcpConfigResult = McpConfigResult<GoogleMcpConfig>;
 
 /** Messages never echo a value: GOOGLE_ACCESS_TOKEN is a secret. */
 const envSchema = z.object({
@@ -24,7 +20,7 @@ const envSchema = z.object({
     .refine((value) => !/\s/.test(value), 'must not contain whitespace (the token alone, without "Bearer ")'),
   GOOGLE_API_URL: z.preprocess(
     unsetIfEmpty,
-    z.string().refine(isHttpUrl, 'must be an http(s) URL without credentials, such as https://google-proxy.internal').optional(),
+    z.string().refine((value) => isHttpUrl(value, { withoutCredentials: true }), 'must be an http(s) URL without credentials, such as https://google-proxy.internal').optional(),
   ),
   GOOGLE_CALENDAR_ID: z.preprocess(
     unsetIfEmpty,
@@ -33,24 +29,15 @@ const envSchema = z.object({
       .regex(/^[^\s/?#]{1,255}$/, 'must be a calendar id such as primary or team@group.calendar.google.com')
       .default('primary'),
   ),
-  GOOGLE_TIMEOUT_MS: z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number({ error: 'must be a whole number of milliseconds' })
-      .int('must be a whole number of milliseconds')
-      .min(100, 'must be at least 100')
-      .max(120_000, 'must be at most 120000 (2 minutes)')
-      .default(10_000),
-  ),
-  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  GOOGLE_TIMEOUT_MS: timeoutMsEnv(10_000),
+  LOG_LEVEL: logLevelEnv(),
 });
 
 /** Validates the server's environment once, listing every bad variable. */
 export function parseGoogleMcpConfig(env: NodeJS.ProcessEnv): GoogleMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the Google Workspace MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('Google Workspace MCP server', parsed.error.issues);
   }
   const data = parsed.data;
   return {
@@ -63,14 +50,4 @@ export function parseGoogleMcpConfig(env: NodeJS.ProcessEnv): GoogleMcpConfigRes
       logLevel: data.LOG_LEVEL,
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    // Credentials in the URL would be sent on every request and logged with it.
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,15 @@
 import { z } from 'zod/v4';
+import {
+  abortableSleep,
+  AbortedError,
+  fetchJson,
+  networkReason,
+  RawResponse,
+  redactSecrets,
+  RetryPolicy,
+  RetryVerdict,
+  withRetries,
+} from '../http/api-request';
 import { JiraApiErrorCode, JiraApiException } from './jira-api.exception';
 import {
   CreatedIssue,
@@ -66,11 +77,6 @@ export interface UpdateIssueInput {
   labels?: string[];
 }
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
 
 type Query = Record<string, string | number | undefined>;
 
@@ -211,72 +217,71 @@ export class JiraApiClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     }
-    let serverErrors = 0;
-    let rateLimitWaited = false;
-    for (;;) {
-      const outcome = await this.attempt(method, url, options.payload, signal, what);
-      if ('error' in outcome) {
-        if (idempotent && serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        throw this.fail(JiraApiErrorCode.Unavailable, `jira is unreachable (${what}: ${networkReason(outcome.error)})`, {
-          cause: outcome.error,
-        });
-      }
-      const { status, headers, body } = outcome;
-      if (status >= 200 && status < 300) return body;
-      const detail = errorDetail(body);
-      if (status === 401) {
-        throw this.fail(JiraApiErrorCode.CredentialsRejected, 'credentials rejected for jira (check JIRA_EMAIL and JIRA_API_TOKEN)', {
-          status,
-        });
-      }
-      if (status === 429) {
-        const seconds = retryAfterSeconds(headers) ?? UNSPECIFIED_RATE_LIMIT_WAIT_S;
-        if (!rateLimitWaited && seconds * 1000 <= this.maxRateLimitWaitMs) {
-          rateLimitWaited = true;
-          await this.sleep(seconds * 1000, signal, what);
-          continue;
-        }
-        throw this.fail(JiraApiErrorCode.RateLimited, `jira rate limited; retry after ${Math.ceil(seconds)} s`, {
-          status,
-          retryAfterSeconds: Math.ceil(seconds),
-        });
-      }
-      if (RETRYABLE_STATUSES.has(status)) {
-        if (idempotent && serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        const attempts = serverErrors + 1;
-        throw this.fail(
-          JiraApiErrorCode.Unavailable,
-          `jira is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
-          { status },
-        );
-      }
-      const suffix = detail ? `: ${detail}` : '';
-      if (status === 403) throw this.fail(JiraApiErrorCode.Forbidden, `jira refused ${what}${suffix}`, { status });
-      if (status === 404) throw this.fail(JiraApiErrorCode.NotFound, `not found on jira (${what})${suffix}`, { status });
-      if (status === 400) throw this.fail(JiraApiErrorCode.InvalidRequest, `jira rejected ${what}${suffix}`, { status });
-      throw this.fail(JiraApiErrorCode.InvalidRequest, `jira answered ${what} with HTTP ${status}${suffix}`, { status });
+    const policy: RetryPolicy = {
+      serverErrorDelaysMs: idempotent ? this.retryDelaysMs : [],
+      rateLimitRetries: 1,
+      maxRateLimitWaitMs: this.maxRateLimitWaitMs,
+    };
+    const response = await withRetries(
+      policy,
+      () => this.attempt(method, url, options.payload, signal, what),
+      (outcome) => this.classify(outcome, what),
+      (ms) => abortableSleep(ms, signal, this.aborted(what)),
+    );
+    return response.body;
+  }
+
+  private classify(outcome: RawResponse | { error: unknown }, what: string): RetryVerdict<RawResponse> {
+    if ('error' in outcome) {
+      return {
+        serverError: () =>
+          this.fail(JiraApiErrorCode.Unavailable, `jira is unreachable (${what}: ${networkReason(outcome.error)})`, { cause: outcome.error }),
+      };
     }
+    const { status, headers, body } = outcome;
+    if (status >= 200 && status < 300) return { done: outcome };
+    const detail = errorDetail(body);
+    if (status === 401) {
+      return {
+        fail: this.fail(JiraApiErrorCode.CredentialsRejected, 'credentials rejected for jira (check JIRA_EMAIL and JIRA_API_TOKEN)', { status }),
+      };
+    }
+    if (status === 429) {
+      const seconds = retryAfterSeconds(headers) ?? UNSPECIFIED_RATE_LIMIT_WAIT_S;
+      return {
+        retryAfterMs: seconds * 1000,
+        rateLimited: () =>
+          this.fail(JiraApiErrorCode.RateLimited, `jira rate limited; retry after ${Math.ceil(seconds)} s`, {
+            status,
+            retryAfterSeconds: Math.ceil(seconds),
+          }),
+      };
+    }
+    if (RETRYABLE_STATUSES.has(status)) {
+      return {
+        serverError: ({ serverErrors }) => {
+          const attempts = serverErrors + 1;
+          return this.fail(
+            JiraApiErrorCode.Unavailable,
+            `jira is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
+            { status },
+          );
+        },
+      };
+    }
+    const suffix = detail ? `: ${detail}` : '';
+    if (status === 403) return { fail: this.fail(JiraApiErrorCode.Forbidden, `jira refused ${what}${suffix}`, { status }) };
+    if (status === 404) return { fail: this.fail(JiraApiErrorCode.NotFound, `not found on jira (${what})${suffix}`, { status }) };
+    if (status === 400) return { fail: this.fail(JiraApiErrorCode.InvalidRequest, `jira rejected ${what}${suffix}`, { status }) };
+    return { fail: this.fail(JiraApiErrorCode.InvalidRequest, `jira answered ${what} with HTTP ${status}${suffix}`, { status }) };
   }
 
   /** One HTTP exchange, body included, bounded by the timeout and the caller's signal. */
-  private async attempt(
-    method: string,
-    url: URL,
-    payload: unknown,
-    signal: AbortSignal | undefined,
-    what: string,
-  ): Promise<RawResponse | { error: unknown }> {
-    this.throwIfAborted(signal, what);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      const response = await this.fetchImpl(url, {
+  private attempt(method: string, url: URL, payload: unknown, signal: AbortSignal | undefined, what: string): Promise<RawResponse | { error: unknown }> {
+    return fetchJson(
+      this.fetchImpl,
+      url,
+      {
         method,
         headers: {
           Accept: 'application/json',
@@ -284,18 +289,16 @@ export class JiraApiClient {
           ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: payload === undefined ? undefined : JSON.stringify(payload),
-        signal: combined,
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: parseJson(text, response.ok) };
-    } catch (error) {
-      this.throwIfAborted(signal, what);
-      if (timeout.aborted) {
-        throw this.fail(JiraApiErrorCode.Timeout, `jira did not answer ${what} within ${this.timeoutMs} ms`, { cause: error });
-      }
-      if (error instanceof JiraApiException) throw error;
-      return { error };
-    }
+      },
+      {
+        signal,
+        timeoutMs: this.timeoutMs,
+        aborted: this.aborted(what),
+        timedOut: (cause) => this.fail(JiraApiErrorCode.Timeout, `jira did not answer ${what} within ${this.timeoutMs} ms`, { cause }),
+        isOwnError: (error) => error instanceof JiraApiException,
+        notJson: (cause) => new JiraApiException(JiraApiErrorCode.UnexpectedResponse, 'jira returned a response that is not JSON', { cause }),
+      },
+    );
   }
 
   private parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
@@ -308,23 +311,8 @@ export class JiraApiClient {
     });
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-    this.throwIfAborted(signal, what);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(this.fail(JiraApiErrorCode.Aborted, `jira request aborted (${what})`));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-    if (signal?.aborted) throw this.fail(JiraApiErrorCode.Aborted, `jira request aborted (${what})`, { cause: signal.reason });
+  private aborted(what: string): AbortedError {
+    return (options) => this.fail(JiraApiErrorCode.Aborted, `jira request aborted (${what})`, options);
   }
 
   private fail(
@@ -337,7 +325,7 @@ export class JiraApiClient {
 
   /** Jira error bodies and network messages are passed on; make sure no credential rides along. */
   private redact(text: string): string {
-    return this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    return redactSecrets(text, this.secrets);
   }
 }
 
@@ -362,22 +350,4 @@ function errorDetail(body: unknown): string | undefined {
   return messages.length ? messages.join('; ') : undefined;
 }
 
-function parseJson(text: string, required: boolean): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // An error page (a proxy's HTML 502) is still an error with a status; a 2xx must be JSON.
-    if (required) {
-      throw new JiraApiException(JiraApiErrorCode.UnexpectedResponse, 'jira returned a response that is not JSON', { cause: error });
-    }
-    return text;
-  }
-}
 
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidEnvironment, isHttpUrl, LOG_LEVEL_MESSAGE, LOG_LEVELS, LogLevel, McpConfigResult, unsetIfEmpty } from '../mcp/server-config';
 
 export interface JiraMcpConfig {
   url: string;
@@ -10,12 +11,7 @@ export interface JiraMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type JiraMcpConfigResult = { ok: true; config: JiraMcpConfig } | { ok: false; message: string };
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+export type JiraMcpConfigResult = McpConfigResult<JiraMcpConfig>;
 
 /** Messages never echo a value: JIRA_API_TOKEN is a secret. */
 const envSchema = z.object({
@@ -43,7 +39,7 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
-    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: LOG_LEVEL_MESSAGE }) }).default('info'),
   ),
 });
 
@@ -51,8 +47,7 @@ const envSchema = z.object({
 export function parseJiraMcpConfig(env: NodeJS.ProcessEnv): JiraMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the Jira MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('Jira MCP server', parsed.error.issues);
   }
   return {
     ok: true,
@@ -66,13 +61,4 @@ export function parseJiraMcpConfig(env: NodeJS.ProcessEnv): JiraMcpConfigResult 
       logLevel: parsed.data.LOG_LEVEL,
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

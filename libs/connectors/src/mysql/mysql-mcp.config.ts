@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidEnvironment, LOG_LEVEL_MESSAGE, LOG_LEVELS, LogLevel, McpConfigResult, unsetIfEmpty } from '../mcp/server-config';
 
 /** Where and as whom the server connects, taken apart from MYSQL_URL. */
 export interface MySqlConnection {
@@ -17,15 +18,10 @@ export interface MySqlMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type MySqlMcpConfigResult = { ok: true; config: MySqlMcpConfig } | { ok: false; message: string };
+export type MySqlMcpConfigResult = McpConfigResult<MySqlMcpConfig>;
 
 const DEFAULT_PORT = 3306;
 const URL_SHAPE = 'mysql://user:password@host:port/database';
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
 /** Messages never echo a value: MYSQL_URL holds the password. */
 const envSchema = z.object({
@@ -59,7 +55,7 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
-    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: LOG_LEVEL_MESSAGE }) }).default('info'),
   ),
 });
 
@@ -67,8 +63,7 @@ const envSchema = z.object({
 export function parseMySqlMcpConfig(env: NodeJS.ProcessEnv): MySqlMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the MySQL MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('MySQL MCP server', parsed.error.issues);
   }
   return {
     ok: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidEnvironment, LOG_LEVEL_MESSAGE, LOG_LEVELS, LogLevel, McpConfigResult, unsetIfEmpty } from '../mcp/server-config';
 
 export interface PostgresMcpConfig {
   postgresUrl: string;
@@ -7,12 +8,7 @@ export interface PostgresMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type PostgresMcpConfigResult = { ok: true; config: PostgresMcpConfig } | { ok: false; message: string };
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+export type PostgresMcpConfigResult = McpConfigResult<PostgresMcpConfig>;
 
 /** Messages never echo a value: POSTGRES_URL holds the password. */
 const envSchema = z.object({
@@ -39,7 +35,7 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
-    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: LOG_LEVEL_MESSAGE }) }).default('info'),
   ),
 });
 
@@ -47,8 +43,7 @@ const envSchema = z.object({
 export function parsePostgresMcpConfig(env: NodeJS.ProcessEnv): PostgresMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the Postgres MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('Postgres MCP server', parsed.error.issues);
   }
   return {
     ok: true,

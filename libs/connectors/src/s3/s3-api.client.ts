@@ -1,5 +1,15 @@
 import { GetObjectCommand, GetObjectCommandOutput, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod/v4';
+import {
+  abortableSleep,
+  AbortedError,
+  attemptWithTimeout,
+  redactSecrets,
+  retryAfterMs,
+  RetryPolicy,
+  RetryVerdict,
+  withRetries,
+} from '../http/api-request';
 import { S3ApiErrorCode, S3ApiException } from './s3-api.exception';
 import {
   BucketSummary,
@@ -244,7 +254,7 @@ export class S3ApiClient {
 
   /** Replaces the secret key wherever it might occur, for text that crosses a trust boundary. */
   redact(text: string): string {
-    return this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    return redactSecrets(text, this.secrets);
   }
 
   /** Closes the SDK's pooled connections. */
@@ -252,73 +262,84 @@ export class S3ApiClient {
     this.s3.destroy();
   }
 
-  private async call<T>(what: string, target: Target, signal: AbortSignal | undefined, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    let serverErrors = 0;
-    let throttled = 0;
-    for (;;) {
-      const outcome = await this.attempt(what, signal, run);
-      if (!('failure' in outcome)) return outcome.value;
-      const { status, code, message, retryAfterMs, cause } = outcome.failure;
-      const detail = [code, message !== code ? message : undefined].filter(Boolean).join(': ');
+  private call<T>(what: string, target: Target, signal: AbortSignal | undefined, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const policy: RetryPolicy = {
+      serverErrorDelaysMs: this.serverErrorDelaysMs,
+      rateLimitRetries: this.rateLimitDelaysMs.length,
+      rateLimitDelaysMs: this.rateLimitDelaysMs,
+      maxRateLimitWaitMs: this.maxRateLimitWaitMs,
+      // Only a Retry-After the store sends can be too long; our own backoff is always waited out.
+      capOwnDelays: false,
+    };
+    return withRetries(
+      policy,
+      () => this.attempt(what, signal, run),
+      (outcome) => this.classify(outcome, what, target),
+      (ms) => abortableSleep(ms, signal, this.aborted(what)),
+    );
+  }
 
-      if (status === undefined) {
-        if (serverErrors < this.serverErrorDelaysMs.length) {
-          await this.sleep(this.serverErrorDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        throw this.fail(S3ApiErrorCode.Unavailable, `s3 is unreachable (${what}): ${networkReason(cause)}`, { cause });
-      }
-      if (status >= 200 && status < 300) {
-        throw this.fail(S3ApiErrorCode.UnexpectedResponse, `s3 returned an unreadable response to ${what}${message ? `: ${message}` : ''}`, {
+  private classify<T>(outcome: { value: T } | { failure: Failure }, what: string, target: Target): RetryVerdict<T> {
+    if (!('failure' in outcome)) return { done: outcome.value };
+    const { status, code, message, retryAfterMs, cause } = outcome.failure;
+    const detail = [code, message !== code ? message : undefined].filter(Boolean).join(': ');
+
+    if (status === undefined) {
+      return { serverError: () => this.fail(S3ApiErrorCode.Unavailable, `s3 is unreachable (${what}): ${networkReason(cause)}`, { cause }) };
+    }
+    if (status >= 200 && status < 300) {
+      return {
+        fail: this.fail(S3ApiErrorCode.UnexpectedResponse, `s3 returned an unreadable response to ${what}${message ? `: ${message}` : ''}`, {
           cause,
           status,
-        });
-      }
-      if (status === 401 || (status === 403 && !(code && NON_CREDENTIAL_403_CODES.has(code))) || (code && CREDENTIAL_CODES.has(code))) {
-        throw this.fail(
+        }),
+      };
+    }
+    if (status === 401 || (status === 403 && !(code && NON_CREDENTIAL_403_CODES.has(code))) || (code && CREDENTIAL_CODES.has(code))) {
+      return {
+        fail: this.fail(
           S3ApiErrorCode.CredentialsRejected,
           `credentials rejected for s3 (HTTP ${status}${code ? ` ${code}` : ''} on ${what}${message && message !== code ? `: ${message}` : ''}); ` +
             'check the access key id, the secret access key and the key\'s read permissions',
           { cause, status },
-        );
-      }
-      if (status === 429 || status === 503 || (code && THROTTLE_CODES.has(code))) {
-        const tooLong = retryAfterMs !== undefined && retryAfterMs > this.maxRateLimitWaitMs;
-        if (!tooLong && throttled < this.rateLimitDelaysMs.length) {
-          await this.sleep(retryAfterMs ?? this.rateLimitDelaysMs[throttled]!, signal, what);
-          throttled++;
-          continue;
-        }
-        const seconds = Math.max(1, Math.ceil((retryAfterMs ?? this.rateLimitDelaysMs.at(-1) ?? 1_000) / 1000));
-        throw this.fail(S3ApiErrorCode.RateLimited, `s3 rate limited (HTTP ${status}${code ? ` ${code}` : ''} on ${what}); retry after ${seconds} s`, {
-          cause,
-          status,
-          retryAfterSeconds: seconds,
-        });
-      }
-      if (status >= 500) {
-        if (serverErrors < this.serverErrorDelaysMs.length) {
-          await this.sleep(this.serverErrorDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        const attempts = serverErrors + throttled + 1;
-        throw this.fail(
-          S3ApiErrorCode.Unavailable,
-          `s3 is unavailable (HTTP ${status}${code ? ` ${code}` : ''} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
-          { cause, status },
-        );
-      }
-      if (status === 404) {
-        const message =
-          code === 'NoSuchBucket' && target.bucket
-            ? `bucket "${target.bucket}" does not exist on s3`
-            : code === 'NoSuchKey' && target.key
-              ? `no object s3://${target.bucket}/${target.key}`
-              : `not found on s3 (${what}${detail ? `: ${detail}` : ''})`;
-        throw this.fail(S3ApiErrorCode.NotFound, message, { cause, status });
-      }
-      throw this.fail(S3ApiErrorCode.InvalidRequest, `s3 rejected ${what} (HTTP ${status}${detail ? ` ${detail}` : ''})`, { cause, status });
+        ),
+      };
     }
+    if (status === 429 || status === 503 || (code && THROTTLE_CODES.has(code))) {
+      return {
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        rateLimited: () => {
+          const seconds = Math.max(1, Math.ceil((retryAfterMs ?? this.rateLimitDelaysMs.at(-1) ?? 1_000) / 1000));
+          return this.fail(S3ApiErrorCode.RateLimited, `s3 rate limited (HTTP ${status}${code ? ` ${code}` : ''} on ${what}); retry after ${seconds} s`, {
+            cause,
+            status,
+            retryAfterSeconds: seconds,
+          });
+        },
+      };
+    }
+    if (status >= 500) {
+      return {
+        serverError: ({ serverErrors, rateLimits }) => {
+          const attempts = serverErrors + rateLimits + 1;
+          return this.fail(
+            S3ApiErrorCode.Unavailable,
+            `s3 is unavailable (HTTP ${status}${code ? ` ${code}` : ''} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
+            { cause, status },
+          );
+        },
+      };
+    }
+    if (status === 404) {
+      const notFound =
+        code === 'NoSuchBucket' && target.bucket
+          ? `bucket "${target.bucket}" does not exist on s3`
+          : code === 'NoSuchKey' && target.key
+            ? `no object s3://${target.bucket}/${target.key}`
+            : `not found on s3 (${what}${detail ? `: ${detail}` : ''})`;
+      return { fail: this.fail(S3ApiErrorCode.NotFound, notFound, { cause, status }) };
+    }
+    return { fail: this.fail(S3ApiErrorCode.InvalidRequest, `s3 rejected ${what} (HTTP ${status}${detail ? ` ${detail}` : ''})`, { cause, status }) };
   }
 
   /** One exchange, body included, bounded by the timeout and the caller's signal. */
@@ -327,19 +348,17 @@ export class S3ApiClient {
     signal: AbortSignal | undefined,
     run: (abortSignal: AbortSignal) => Promise<T>,
   ): Promise<{ value: T } | { failure: Failure }> {
-    this.throwIfAborted(signal, what);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      return { value: await run(combined) };
-    } catch (error) {
-      this.throwIfAborted(signal, what);
-      if (timeout.aborted) {
-        throw this.fail(S3ApiErrorCode.Timeout, `s3 did not answer ${what} within ${this.timeoutMs} ms`, { cause: error });
-      }
-      if (error instanceof S3ApiException) throw error;
-      return { failure: failureOf(error) };
-    }
+    const outcome = await attemptWithTimeout(
+      {
+        signal,
+        timeoutMs: this.timeoutMs,
+        aborted: this.aborted(what),
+        timedOut: (cause) => this.fail(S3ApiErrorCode.Timeout, `s3 did not answer ${what} within ${this.timeoutMs} ms`, { cause }),
+        isOwnError: (error) => error instanceof S3ApiException,
+      },
+      run,
+    );
+    return 'error' in outcome ? { failure: failureOf(outcome.error) } : outcome;
   }
 
   private parse<S extends z.ZodType>(schema: S, output: unknown, what: string): z.infer<S> {
@@ -359,23 +378,8 @@ export class S3ApiClient {
     );
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-    this.throwIfAborted(signal, what);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(this.fail(S3ApiErrorCode.Aborted, `s3 request aborted (${what})`));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-    if (signal?.aborted) throw this.fail(S3ApiErrorCode.Aborted, `s3 request aborted (${what})`, { cause: signal.reason });
+  private aborted(what: string): AbortedError {
+    return (options) => this.fail(S3ApiErrorCode.Aborted, `s3 request aborted (${what})`, options);
   }
 
   private fail(
@@ -413,14 +417,6 @@ function header(headers: Record<string, string | undefined> | undefined, name: s
   return found ? headers[found] : undefined;
 }
 
-/** `Retry-After: 2`, `Retry-After: 0.5` or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** The object's full size from `Content-Range: bytes 0-65535/1048576`. */
 export function totalSize(contentRange: string | undefined): number | undefined {
@@ -480,3 +476,5 @@ function networkReason(error: unknown): string {
   const text = typeof e?.message === 'string' ? e.message : String(error);
   return /\b(E[A-Z]{3,})\b/.exec(text)?.[1] ?? text;
 }
+
+export { retryAfterMs };

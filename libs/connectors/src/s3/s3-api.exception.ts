@@ -1,3 +1,5 @@
+import { ApiException, ApiExceptionOptions } from '../http/api.exception';
+
 /** Why an S3 API call (or an S3 MCP tool call) failed. Returned to MCP clients; never renamed in place. */
 export enum S3ApiErrorCode {
   /** 401/403 (InvalidAccessKeyId, SignatureDoesNotMatch, AccessDenied, ...): wrong keys or no read permission. */
@@ -18,20 +20,8 @@ export enum S3ApiErrorCode {
   UnexpectedResponse = 'unexpected_response',
 }
 
-export class S3ApiException extends Error {
-  /** HTTP status of the last response, when there was one. */
-  readonly status?: number;
-  /** Seconds until the store accepts requests again (rate limits only). */
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    readonly code: S3ApiErrorCode,
-    message: string,
-    options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
-  ) {
-    super(message, { cause: options?.cause });
-    this.name = 'S3ApiException';
-    this.status = options?.status;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
+export class S3ApiException extends ApiException<S3ApiErrorCode> {
+  constructor(code: S3ApiErrorCode, message: string, options?: ApiExceptionOptions) {
+    super('S3ApiException', code, message, options);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { DEFAULT_S3_REGION } from './s3-api.client';
+import { invalidEnvironment, isHttpUrl, LogLevel, logLevelEnv, McpConfigResult, timeoutMsEnv, unsetIfEmpty } from '../mcp/server-config';
 
 export interface S3McpConfig {
   accessKeyId: string;
@@ -12,12 +13,7 @@ export interface S3McpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type S3McpConfigResult = { ok: true; config: S3McpConfig } | { ok: false; message: string };
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+export type S3McpConfigResult = McpConfigResult<S3McpConfig>;
 
 /** Messages never echo a value: S3_SECRET_ACCESS_KEY is a secret. */
 const envSchema = z.object({
@@ -35,7 +31,7 @@ const envSchema = z.object({
   ),
   S3_ENDPOINT: z.preprocess(
     unsetIfEmpty,
-    z.string().refine(isHttpUrl, 'must be an http(s) URL without credentials, such as http://127.0.0.1:9000').optional(),
+    z.string().refine((value) => isHttpUrl(value, { withoutCredentials: true }), 'must be an http(s) URL without credentials, such as http://127.0.0.1:9000').optional(),
   ),
   S3_BUCKET: z.preprocess(
     unsetIfEmpty,
@@ -44,24 +40,15 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'must be a bucket name (letters, digits, dots, dashes, underscores)')
       .optional(),
   ),
-  S3_TIMEOUT_MS: z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number({ error: 'must be a whole number of milliseconds' })
-      .int('must be a whole number of milliseconds')
-      .min(100, 'must be at least 100')
-      .max(120_000, 'must be at most 120000 (2 minutes)')
-      .default(10_000),
-  ),
-  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  S3_TIMEOUT_MS: timeoutMsEnv(10_000),
+  LOG_LEVEL: logLevelEnv(),
 });
 
 /** Validates the server's environment once, listing every bad variable. */
 export function parseS3McpConfig(env: NodeJS.ProcessEnv): S3McpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the S3 MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('S3 MCP server', parsed.error.issues);
   }
   const data = parsed.data;
   return {
@@ -76,13 +63,4 @@ export function parseS3McpConfig(env: NodeJS.ProcessEnv): S3McpConfigResult {
       logLevel: data.LOG_LEVEL,
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0 && !url.username && !url.password;
-  } catch {
-    return false;
-  }
 }

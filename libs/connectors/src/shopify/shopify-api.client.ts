@@ -1,4 +1,14 @@
 import { z } from 'zod/v4';
+import {
+  abortableSleep,
+  AbortedError,
+  fetchJson,
+  networkReason,
+  RawResponse,
+  RetryPolicy,
+  RetryVerdict,
+  withRetries,
+} from '../http/api-request';
 import { ShopifyApiErrorCode, ShopifyApiException } from './shopify-api.exception';
 import {
   ErrorBodySchema,
@@ -70,11 +80,6 @@ export interface Page<T> {
   nextPageInfo?: string;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
 
 type Query = Record<string, string | number | undefined>;
 
@@ -186,88 +191,79 @@ export class ShopifyApiClient {
     };
   }
 
-  private async request(url: URL, signal: AbortSignal | undefined): Promise<RawResponse> {
+  private request(url: URL, signal: AbortSignal | undefined): Promise<RawResponse> {
     const what = `GET ${url.pathname.replace(/^.*\/admin\/api\/[^/]+/, '')}`;
-    let serverErrors = 0;
-    let waitedForRateLimit = false;
-    for (;;) {
-      const outcome = await this.attempt(url, signal, what);
-      if ('error' in outcome) {
-        if (serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        throw this.fail(ShopifyApiErrorCode.Unavailable, `shopify is unreachable (${what}): ${networkReason(outcome.error)}`, {
-          cause: outcome.error,
-        });
-      }
-      const { status, headers, body } = outcome;
-      if (status >= 200 && status < 300) return outcome;
+    const policy: RetryPolicy = { serverErrorDelaysMs: this.retryDelaysMs, rateLimitRetries: 1, maxRateLimitWaitMs: this.maxRateLimitWaitMs };
+    return withRetries(
+      policy,
+      () => this.attempt(url, signal, what),
+      (outcome) => this.classify(outcome, what),
+      (ms) => abortableSleep(ms, signal, this.aborted(what)),
+    );
+  }
 
-      if (status === 401 || status === 403) {
-        const detail = errorMessage(body);
-        throw this.fail(
+  private classify(outcome: RawResponse | { error: unknown }, what: string): RetryVerdict<RawResponse> {
+    if ('error' in outcome) {
+      return {
+        serverError: () =>
+          this.fail(ShopifyApiErrorCode.Unavailable, `shopify is unreachable (${what}): ${networkReason(outcome.error)}`, { cause: outcome.error }),
+      };
+    }
+    const { status, headers, body } = outcome;
+    if (status >= 200 && status < 300) return { done: outcome };
+
+    const detail = errorMessage(body);
+    if (status === 401 || status === 403) {
+      return {
+        fail: this.fail(
           ShopifyApiErrorCode.CredentialsRejected,
           `credentials rejected for shopify (HTTP ${status}${detail ? `: ${detail}` : ''}); check the access token and its read scopes`,
           { status },
-        );
-      }
-      if (status === 429) {
-        const waitMs = retryAfterMs(headers.get('retry-after'));
-        if (!waitedForRateLimit && waitMs <= this.maxRateLimitWaitMs) {
-          waitedForRateLimit = true;
-          await this.sleep(waitMs, signal, what);
-          continue;
-        }
-        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        throw this.fail(ShopifyApiErrorCode.RateLimited, `shopify rate limited; retry after ${seconds} s`, {
-          status,
-          retryAfterSeconds: seconds,
-        });
-      }
-      if (status >= 500) {
-        if (serverErrors < this.retryDelaysMs.length) {
-          await this.sleep(this.retryDelaysMs[serverErrors++]!, signal, what);
-          continue;
-        }
-        const attempts = serverErrors + 1;
-        throw this.fail(
-          ShopifyApiErrorCode.Unavailable,
-          `shopify is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
-          { status },
-        );
-      }
-      const detail = errorMessage(body);
-      if (status === 404) {
-        throw this.fail(ShopifyApiErrorCode.NotFound, `not found on shopify (${what})`, { status });
-      }
-      throw this.fail(ShopifyApiErrorCode.InvalidRequest, `shopify rejected ${what} (HTTP ${status}${detail ? `: ${detail}` : ''})`, {
-        status,
-      });
+        ),
+      };
     }
+    if (status === 429) {
+      const waitMs = retryAfterMs(headers.get('retry-after'));
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      return {
+        retryAfterMs: waitMs,
+        rateLimited: () =>
+          this.fail(ShopifyApiErrorCode.RateLimited, `shopify rate limited; retry after ${seconds} s`, { status, retryAfterSeconds: seconds }),
+      };
+    }
+    if (status >= 500) {
+      return {
+        serverError: ({ serverErrors }) => {
+          const attempts = serverErrors + 1;
+          return this.fail(
+            ShopifyApiErrorCode.Unavailable,
+            `shopify is unavailable (HTTP ${status} on ${what}${attempts > 1 ? ` after ${attempts} attempts` : ''})`,
+            { status },
+          );
+        },
+      };
+    }
+    if (status === 404) return { fail: this.fail(ShopifyApiErrorCode.NotFound, `not found on shopify (${what})`, { status }) };
+    return {
+      fail: this.fail(ShopifyApiErrorCode.InvalidRequest, `shopify rejected ${what} (HTTP ${status}${detail ? `: ${detail}` : ''})`, { status }),
+    };
   }
 
   /** One HTTP exchange, body included, bounded by the timeout and the caller's signal. */
-  private async attempt(url: URL, signal: AbortSignal | undefined, what: string): Promise<RawResponse | { error: unknown }> {
-    this.throwIfAborted(signal, what);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      const response = await this.fetchImpl(url, {
-        method: 'GET',
-        headers: { Accept: 'application/json', 'X-Shopify-Access-Token': this.accessToken },
-        signal: combined,
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: parseJson(text, response.ok) };
-    } catch (error) {
-      this.throwIfAborted(signal, what);
-      if (timeout.aborted) {
-        throw this.fail(ShopifyApiErrorCode.Timeout, `shopify did not answer ${what} within ${this.timeoutMs} ms`, { cause: error });
-      }
-      if (error instanceof ShopifyApiException) throw error;
-      return { error };
-    }
+  private attempt(url: URL, signal: AbortSignal | undefined, what: string): Promise<RawResponse | { error: unknown }> {
+    return fetchJson(
+      this.fetchImpl,
+      url,
+      { method: 'GET', headers: { Accept: 'application/json', 'X-Shopify-Access-Token': this.accessToken } },
+      {
+        signal,
+        timeoutMs: this.timeoutMs,
+        aborted: this.aborted(what),
+        timedOut: (cause) => this.fail(ShopifyApiErrorCode.Timeout, `shopify did not answer ${what} within ${this.timeoutMs} ms`, { cause }),
+        isOwnError: (error) => error instanceof ShopifyApiException,
+        notJson: (cause) => new ShopifyApiException(ShopifyApiErrorCode.UnexpectedResponse, 'shopify returned a response that is not JSON', { cause }),
+      },
+    );
   }
 
   private parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
@@ -288,23 +284,8 @@ export class ShopifyApiClient {
     return url;
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-    this.throwIfAborted(signal, what);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(this.fail(ShopifyApiErrorCode.Aborted, `shopify request aborted (${what})`));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-    if (signal?.aborted) throw this.fail(ShopifyApiErrorCode.Aborted, `shopify request aborted (${what})`, { cause: signal.reason });
+  private aborted(what: string): AbortedError {
+    return (options) => this.fail(ShopifyApiErrorCode.Aborted, `shopify request aborted (${what})`, options);
   }
 
   private fail(
@@ -360,22 +341,4 @@ function errorMessage(body: unknown): string | undefined {
     .join('; ');
 }
 
-function parseJson(text: string, required: boolean): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // An error page (a proxy's HTML 502) is still an error with a status; a 2xx must be JSON.
-    if (required) {
-      throw new ShopifyApiException(ShopifyApiErrorCode.UnexpectedResponse, 'shopify returned a response that is not JSON', { cause: error });
-    }
-    return text;
-  }
-}
 
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}

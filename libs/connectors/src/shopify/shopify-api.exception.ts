@@ -1,3 +1,5 @@
+import { ApiException, ApiExceptionOptions } from '../http/api.exception';
+
 /** Why a Shopify Admin API call (or a Shopify MCP tool call) failed. Returned to MCP clients; never renamed in place. */
 export enum ShopifyApiErrorCode {
   /** 401 or 403: the access token is invalid, revoked, or lacks the read scope. */
@@ -15,20 +17,8 @@ export enum ShopifyApiErrorCode {
   UnexpectedResponse = 'unexpected_response',
 }
 
-export class ShopifyApiException extends Error {
-  /** HTTP status of the last response, when there was one. */
-  readonly status?: number;
-  /** Seconds until Shopify accepts requests again (rate limits only). */
-  readonly retryAfterSeconds?: number;
-
-  constructor(
-    readonly code: ShopifyApiErrorCode,
-    message: string,
-    options?: { cause?: unknown; status?: number; retryAfterSeconds?: number },
-  ) {
-    super(message, { cause: options?.cause });
-    this.name = 'ShopifyApiException';
-    this.status = options?.status;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
+export class ShopifyApiException extends ApiException<ShopifyApiErrorCode> {
+  constructor(code: ShopifyApiErrorCode, message: string, options?: ApiExceptionOptions) {
+    super('ShopifyApiException', code, message, options);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeShopUrl } from './shopify-api.client';
+import { invalidEnvironment, LOG_LEVEL_MESSAGE, LOG_LEVELS, LogLevel, McpConfigResult, unsetIfEmpty } from '../mcp/server-config';
 
 export interface ShopifyMcpConfig {
   shopUrl: string;
@@ -8,12 +9,7 @@ export interface ShopifyMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type ShopifyMcpConfigResult = { ok: true; config: ShopifyMcpConfig } | { ok: false; message: string };
-
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+export type ShopifyMcpConfigResult = McpConfigResult<ShopifyMcpConfig>;
 
 /** Messages never echo a value: SHOPIFY_ACCESS_TOKEN is a secret. */
 const envSchema = z.object({
@@ -34,7 +30,7 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
-    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: LOG_LEVEL_MESSAGE }) }).default('info'),
   ),
 });
 
@@ -42,8 +38,7 @@ const envSchema = z.object({
 export function parseShopifyMcpConfig(env: NodeJS.ProcessEnv): ShopifyMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the Shopify MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('Shopify MCP server', parsed.error.issues);
   }
   return {
     ok: true,

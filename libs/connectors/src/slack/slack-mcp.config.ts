@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SLACK_API_URL } from './slack-api.client';
+import { invalidEnvironment, isHttpUrl, LOG_LEVEL_MESSAGE, LOG_LEVELS, LogLevel, McpConfigResult } from '../mcp/server-config';
 
 export interface SlackMcpConfig {
   botToken: string;
@@ -12,10 +13,7 @@ export interface SlackMcpConfig {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type SlackMcpConfigResult = { ok: true; config: SlackMcpConfig } | { ok: false; message: string };
+export type SlackMcpConfigResult = McpConfigResult<SlackMcpConfig>;
 
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -55,7 +53,7 @@ const envSchema = z.object({
   SLACK_MAX_RETRY_AFTER_MS: milliseconds(5_000, 60_000),
   LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
-    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: LOG_LEVEL_MESSAGE }) }).default('info'),
   ),
 });
 
@@ -63,8 +61,7 @@ const envSchema = z.object({
 export function parseSlackMcpConfig(env: NodeJS.ProcessEnv): SlackMcpConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, message: `Invalid environment for the Slack MCP server:\n${problems.join('\n')}` };
+    return invalidEnvironment('Slack MCP server', parsed.error.issues);
   }
   const data = parsed.data;
   return {
@@ -80,13 +77,4 @@ export function parseSlackMcpConfig(env: NodeJS.ProcessEnv): SlackMcpConfigResul
       logLevel: data.LOG_LEVEL,
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

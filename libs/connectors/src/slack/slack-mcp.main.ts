@@ -7,29 +7,15 @@
  * messages only; logs go to stderr and never include a token.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import pino from 'pino';
+import { closeOrWarn, configOrExit, createStderrLogger, exitOnStdinCloseOrSignal, runStdioMain } from '../mcp/stdio-main';
 import { SlackApiClient } from './slack-api.client';
 import { redactTokens } from './slack-api.exception';
 import { parseSlackMcpConfig } from './slack-mcp.config';
 import { createSlackMcpServer } from './slack-mcp.server';
 
 async function main(): Promise<void> {
-  const parsed = parseSlackMcpConfig(process.env);
-  if (!parsed.ok) {
-    process.stderr.write(`${parsed.message}\n`);
-    process.exit(1);
-  }
-  const config = parsed.config;
-  // pino straight to fd 2, not @mosaic/observability: see postgres-mcp.main.ts.
-  const logger = pino(
-    {
-      name: 'slack-mcp',
-      level: config.logLevel,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    pino.destination({ fd: 2, sync: true }),
-  );
+  const config = configOrExit(parseSlackMcpConfig(process.env));
+  const logger = createStderrLogger('slack-mcp', config.logLevel);
 
   const client = new SlackApiClient({
     botToken: config.botToken,
@@ -39,19 +25,7 @@ async function main(): Promise<void> {
     maxRetryAfterMs: config.maxRetryAfterMs,
   });
   const server = createSlackMcpServer({ client, allowWrites: config.allowWrites, defaultChannel: config.defaultChannel });
-
-  let closing = false;
-  const shutdown = async (reason: string): Promise<void> => {
-    if (closing) return;
-    closing = true;
-    logger.info({ reason }, 'shutting down');
-    await server.close().catch((error: unknown) => logger.warn({ error: client.redact(String(error)) }, 'closing MCP server failed'));
-    process.exit(0);
-  };
-  process.stdin.on('end', () => void shutdown('stdin closed'));
-  process.stdin.on('close', () => void shutdown('stdin closed'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  exitOnStdinCloseOrSignal(logger, () => closeOrWarn(logger, 'MCP server', () => server.close(), (error) => client.redact(String(error))));
 
   await server.connect(new StdioServerTransport());
   logger.info(
@@ -60,9 +34,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  // Anything token-shaped is removed; the config (and so the exact tokens) may not exist yet.
-  process.stderr.write(`Slack MCP server failed to start: ${redactTokens(message, [])}\n`);
-  process.exit(1);
-});
+runStdioMain('Slack MCP server', main, (message) => redactTokens(message, []));
