@@ -1,5 +1,14 @@
+import type {
+  ColumnDescription,
+  ForeignKeyDescription,
+  IncomingForeignKeyDescription,
+  RelationSummary as SqlRelationSummary,
+  SqlCatalogQueries,
+  SearchTarget,
+  TableDescription as SqlTableDescription,
+} from '../sql/sql-catalog';
 import { MySqlToolErrorCode, MySqlToolException } from './mysql-tool.exception';
-import type { ReadOnlySession, SqlDialect } from './read-only-transaction';
+import type { MySqlFlavor, ReadOnlySession } from './read-only-transaction';
 
 /**
  * Reads table metadata from information_schema, which shows only the tables (and columns)
@@ -8,56 +17,14 @@ import type { ReadOnlySession, SqlDialect } from './read-only-transaction';
 
 export type RelationKind = 'table' | 'view';
 
-export interface RelationSummary {
-  name: string;
-  kind: RelationKind;
-  /** information_schema.TABLES.TABLE_ROWS: exact for MyISAM/Aria, an estimate for InnoDB, null for views. */
-  row_estimate: number | null;
-  comment: string | null;
-}
-
-export interface ColumnDescription {
-  name: string;
-  /** The full column type, e.g. `varchar(200)`, `int(10) unsigned`, `enum('open','closed')`. */
-  type: string;
-  nullable: boolean;
-  default: string | null;
-  comment: string | null;
-}
-
-export interface ForeignKeyDescription {
-  name: string;
-  columns: string[];
-  references: { schema: string; table: string; columns: string[] };
-}
-
-export interface IncomingForeignKeyDescription {
-  name: string;
-  schema: string;
-  table: string;
-  columns: string[];
-  referenced_columns: string[];
-}
-
-export interface TableDescription extends RelationSummary {
-  schema: string;
-  columns: ColumnDescription[];
-  primary_key: string[];
-  foreign_keys: ForeignKeyDescription[];
-  referenced_by: IncomingForeignKeyDescription[];
-}
-
-/** What `search` needs to know about one table. */
-export interface SearchTarget {
-  table: string;
-  /** Every column, in table order. */
-  columns: string[];
-  /** Columns of a string type (char, varchar, the text types) or an enum or set. */
-  textColumns: string[];
-  primaryKey: string[];
-  /** Foreign keys whose referenced table has a text `name` column to show and search. */
-  nameLookups: Array<{ referencedSchema: string; referencedTable: string; columns: string[]; referencedColumns: string[] }>;
-}
+/**
+ * row_estimate is information_schema.TABLES.TABLE_ROWS: exact for MyISAM/Aria, an estimate
+ * for InnoDB, null for views. Text columns for search are char, varchar, the text types,
+ * enum and set.
+ */
+export type RelationSummary = SqlRelationSummary<RelationKind>;
+export type TableDescription = SqlTableDescription<RelationKind>;
+export type { ColumnDescription, ForeignKeyDescription, IncomingForeignKeyDescription, SearchTarget };
 
 const TEXT_TYPES = `('char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set')`;
 
@@ -86,7 +53,6 @@ export async function listRelations(session: ReadOnlySession, schema: string): P
 /** Undefined when the table does not exist in the schema or this user cannot see it. */
 export async function describeRelation(
   session: ReadOnlySession,
-  dialect: SqlDialect,
   schema: string,
   table: string,
 ): Promise<TableDescription | undefined> {
@@ -126,7 +92,7 @@ export async function describeRelation(
       name: column.name,
       type: column.type,
       nullable: Boolean(column.nullable),
-      default: columnDefault(dialect, column.default_value, column.extra, column.generation),
+      default: columnDefault(session.flavor, column.default_value, column.extra, column.generation),
       comment: column.comment || null,
     })),
     primary_key: keys.find((key) => key.name === 'PRIMARY' && !key.refTable)?.columns ?? [],
@@ -244,11 +210,11 @@ function groupKeys(rows: readonly KeyColumnRow[]): KeyGroup[] {
  * The default as an expression, like the Postgres server reports it. MariaDB quotes literal
  * defaults ('open') and writes a NULL default as the bare word NULL; MySQL gives the raw value.
  */
-function columnDefault(dialect: SqlDialect, value: string | null, extra: string | null, generation: string | null): string | null {
+function columnDefault(flavor: MySqlFlavor, value: string | null, extra: string | null, generation: string | null): string | null {
   const flags = (extra ?? '').toLowerCase();
   if (generation) return `generated always as (${generation}) ${/stored|persistent/.test(flags) ? 'stored' : 'virtual'}`;
   if (flags.includes('auto_increment')) return 'auto_increment';
-  const base = value === null || (dialect === 'mariadb' && value === 'NULL') ? null : value;
+  const base = value === null || (flavor === 'mariadb' && value === 'NULL') ? null : value;
   const onUpdate = /on update (.+)$/.exec(extra ?? '')?.[0];
   if (onUpdate) return base === null ? onUpdate : `${base} ${onUpdate}`;
   return base;
@@ -264,3 +230,11 @@ function toRelationSummary(row: RelationRow): RelationSummary {
     comment: row.comment && !(kind === 'view' && row.comment === 'VIEW') ? row.comment : null,
   };
 }
+
+/** The catalog queries the shared SQL tools run against MySQL and MariaDB. */
+export const mysqlCatalogQueries: SqlCatalogQueries<ReadOnlySession> = {
+  listRelations,
+  describeRelation,
+  loadSearchTargets,
+  unknownTable: unknownTableException,
+};

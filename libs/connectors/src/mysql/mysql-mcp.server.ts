@@ -1,19 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FieldPacket, Pool, RowDataPacket } from 'mysql2/promise';
-// zod/v4 (shipped inside zod 3.25) on purpose: with zod v3 shapes, every `.optional()` makes
-// the SDK's registerTool types cost ~5M instantiations and tsc runs out of memory.
-import { z } from 'zod/v4';
-import { describeRelation, listRelations, unknownTableException } from './mysql-catalog';
-import { searchTables } from './mysql-search';
+import { registerSqlTools, type SqlDialect } from '../sql/sql-mcp-tools';
+import { mysqlCatalogQueries } from './mysql-catalog';
+import { mysqlSearchQueries } from './mysql-search';
 import { MySqlToolErrorCode, MySqlToolException, toMySqlToolException } from './mysql-tool.exception';
-import {
-  detectDialect,
-  queryCapped,
-  type ReadOnlySession,
-  type SqlDialect,
-  withReadOnlyTransaction,
-} from './read-only-transaction';
+import { detectFlavor, type MySqlFlavor, queryCapped, type ReadOnlySession, withReadOnlyTransaction } from './read-only-transaction';
 import { assertReadOnlyStatement } from './statement-guard';
 
 export interface MySqlMcpServerOptions {
@@ -28,12 +19,6 @@ export interface MySqlMcpServerOptions {
   maxRows: number;
 }
 
-const DEFAULT_SEARCH_LIMIT = 20;
-
-const identifier = z.string().min(1).max(64);
-const schemaArg = identifier.optional().describe('Database (schema) name; defaults to the database of the connection URL.');
-const READ_ONLY_TOOL = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
-
 /**
  * An MCP server exposing one MySQL or MariaDB database read-only: table listing, table
  * descriptions, single read statements and a keyword search across text columns. Each call
@@ -45,145 +30,51 @@ const READ_ONLY_TOOL = { readOnlyHint: true, destructiveHint: false, idempotentH
 export function createMySqlMcpServer(options: MySqlMcpServerOptions): McpServer {
   const { pool, statementTimeoutMs, maxRows } = options;
   const server = new McpServer({ name: 'mosaic-mysql', version: '0.1.0' });
-
-  let dialect: Promise<SqlDialect> | undefined;
-  /** Runs `work` read-only; the dialect is asked once, and again after a failed attempt. */
-  const readOnly = async <T>(work: (session: ReadOnlySession, dialect: SqlDialect) => Promise<T>, resetSession = false) => {
-    dialect ??= detectDialect(pool).catch((error: unknown) => {
-      dialect = undefined;
-      throw error;
-    });
-    const known = await dialect;
-    return withReadOnlyTransaction(pool, { statementTimeoutMs, dialect: known, resetSession }, (session) =>
-      work(session, known),
-    );
-  };
-
-  server.registerTool(
-    'list_tables',
-    {
-      title: 'List tables',
-      description: 'Lists the tables and views of a database that can be queried, with estimated row counts and comments.',
-      inputSchema: { schema: schemaArg },
-      annotations: READ_ONLY_TOOL,
-    },
-    ({ schema }) =>
-      respond(statementTimeoutMs, () =>
-        readOnly(async (session) => {
-          const target = schema ?? (await currentDatabase(session));
-          return { schema: target, tables: await listRelations(session, target) };
-        }),
-      ),
-  );
-
-  server.registerTool(
-    'describe_table',
-    {
-      title: 'Describe a table',
-      description:
-        'Columns (name, type, nullable, default, comment), primary key, foreign keys and incoming foreign keys of one table. ' +
-        'Accepts "table" or "database.table".',
-      inputSchema: { table: identifier.max(129).describe('Table name, optionally database-qualified.'), schema: schemaArg },
-      annotations: READ_ONLY_TOOL,
-    },
-    ({ table, schema }) =>
-      respond(statementTimeoutMs, () =>
-        readOnly(async (session, known) => {
-          const target = await qualifiedName(session, table, schema);
-          const description = await describeRelation(session, known, target.schema, target.table);
-          if (description) return description;
-          const tables = (await listRelations(session, target.schema)).map((relation) => relation.name);
-          throw unknownTableException(target.schema, target.table, tables);
-        }),
-      ),
-  );
-
-  server.registerTool(
-    'execute_query',
-    {
-      title: 'Run a read-only SQL query',
-      description:
-        `Runs exactly one read statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN; MySQL/MariaDB dialect, backquoted identifiers) ` +
-        `in a read-only transaction with a ${statementTimeoutMs} ms timeout and returns at most ${maxRows} rows; ` +
-        '"truncated" is true when there were more. Use ? placeholders with "params" for values. ' +
-        'Writes, DDL, locking reads (FOR UPDATE) and SELECT ... INTO are refused.',
-      inputSchema: {
-        sql: z.string().min(1).max(100_000).describe('One SQL statement, e.g. SELECT ... WHERE id = ?'),
-        params: z
-          .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-          .max(100)
-          .optional()
-          .describe('Values for the ? placeholders, in order.'),
-      },
-      annotations: READ_ONLY_TOOL,
-    },
-    ({ sql, params = [] }) =>
-      respond(statementTimeoutMs, () => {
-        assertReadOnlyStatement(sql);
-        return readOnly(async (session) => {
-          const result = await queryCapped(session, pool, sql, params, maxRows);
-          return {
-            columns: result.fields.map((field) => ({ name: field.name, type: typeName(field) })),
-            rows: result.rows,
-            row_count: result.rows.length,
-            truncated: result.truncated,
-          };
-        }, true);
-      }),
-  );
-
-  server.registerTool(
-    'search',
-    {
-      title: 'Keyword search across tables',
-      description:
-        'Finds rows whose text columns contain any keyword of the query (case-insensitive substring match, ' +
-        'stopwords dropped, plurals stemmed), ranked by how many distinct keywords matched. Searches every ' +
-        'readable table of the database unless "tables" is given. For foreign keys to a table with a "name" ' +
-        'column, that name is searched too and returned as <fk column without _id>_name (e.g. customer_name).',
-      inputSchema: {
-        query: z.string().min(1).max(2_000).describe('Keywords or a natural-language question.'),
-        tables: z.array(identifier).max(100).optional().describe('Only search these tables of the database.'),
-        limit: z
-          .number()
-          .int()
-          .min(1)
-          .max(10_000)
-          .optional()
-          .describe(`Most rows to return (default ${DEFAULT_SEARCH_LIMIT}, capped at ${maxRows}).`),
-        schema: schemaArg,
-      },
-      annotations: READ_ONLY_TOOL,
-    },
-    ({ query, tables, limit = DEFAULT_SEARCH_LIMIT, schema }) =>
-      respond(statementTimeoutMs, () =>
-        readOnly(async (session) =>
-          searchTables(session, {
-            query,
-            schema: schema ?? (await currentDatabase(session)),
-            tables,
-            limit: Math.min(limit, maxRows),
-          }),
-        ),
-      ),
-  );
-
+  registerSqlTools(server, mysqlDialect(pool, statementTimeoutMs), { statementTimeoutMs, maxRows });
   return server;
 }
 
-/** Runs a tool body and turns its value, or its failure, into a CallToolResult. */
-async function respond(statementTimeoutMs: number, body: () => Promise<object>): Promise<CallToolResult> {
-  try {
-    const structured = toJsonObject(await body());
-    return { content: [{ type: 'text', text: JSON.stringify(structured, null, 2) }], structuredContent: structured };
-  } catch (error) {
-    const failure = toMySqlToolException(error, statementTimeoutMs);
-    return {
-      isError: true,
-      content: [{ type: 'text', text: failure.message }],
-      structuredContent: { error: { code: failure.code, message: failure.message } },
-    };
-  }
+function mysqlDialect(pool: Pool, statementTimeoutMs: number): SqlDialect<ReadOnlySession> {
+  let flavor: Promise<MySqlFlavor> | undefined;
+  return {
+    schemaNoun: 'database',
+    schemaArgDescription: 'Database (schema) name; defaults to the database of the connection URL.',
+    identifierMaxLength: 64,
+    // database.table
+    qualifiedTableMaxLength: 129,
+    executeQueryText: (limits) => ({
+      description:
+        `Runs exactly one read statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN; MySQL/MariaDB dialect, backquoted identifiers) ` +
+        `in a read-only transaction with a ${limits.statementTimeoutMs} ms timeout and returns at most ${limits.maxRows} rows; ` +
+        '"truncated" is true when there were more. Use ? placeholders with "params" for values. ' +
+        'Writes, DDL, locking reads (FOR UPDATE) and SELECT ... INTO are refused.',
+      sql: 'One SQL statement, e.g. SELECT ... WHERE id = ?',
+      params: 'Values for the ? placeholders, in order.',
+    }),
+    binaryPrefix: '0x',
+    catalog: mysqlCatalogQueries,
+    search: mysqlSearchQueries,
+    /** The server flavor is asked once, and again after a failed attempt. */
+    readOnly: async (work, { callerSql = false } = {}) => {
+      flavor ??= detectFlavor(pool).catch((error: unknown) => {
+        flavor = undefined;
+        throw error;
+      });
+      const known = await flavor;
+      return withReadOnlyTransaction(pool, { statementTimeoutMs, flavor: known, resetSession: callerSql }, work);
+    },
+    defaultSchema: currentDatabase,
+    assertCallerSql: assertReadOnlyStatement,
+    queryCapped: async (session, sql, params, maxRows) => {
+      const result = await queryCapped(session, pool, sql, params, maxRows);
+      return {
+        columns: result.fields.map((field) => ({ name: field.name, type: typeName(field) })),
+        rows: result.rows,
+        truncated: result.truncated,
+      };
+    },
+    toToolException: toMySqlToolException,
+  };
 }
 
 /** The connection's default database (from the URL). */
@@ -197,18 +88,6 @@ async function currentDatabase(session: ReadOnlySession): Promise<string> {
     );
   }
   return name;
-}
-
-async function qualifiedName(
-  session: ReadOnlySession,
-  table: string,
-  schema: string | undefined,
-): Promise<{ schema: string; table: string }> {
-  if (schema === undefined && table.includes('.')) {
-    const [first, ...rest] = table.split('.');
-    if (first && rest.length) return { schema: first, table: rest.join('.') };
-  }
-  return { schema: schema ?? (await currentDatabase(session)), table };
 }
 
 /** Column type codes of the client/server protocol (include/mysql_com.h, enum_field_types). */
@@ -235,22 +114,4 @@ function typeName(field: FieldPacket): string {
   if (!binary && name.endsWith('blob')) name = name.replace('blob', 'text');
   if (flags & FLAG_UNSIGNED && /int|decimal|float|double/.test(name)) name += ' unsigned';
   return name;
-}
-
-/**
- * A plain JSON object, identical over stdio and in-memory transports: Dates become ISO
- * strings, bigints become strings, binary values 0x-prefixed hex, undefined disappears.
- */
-function toJsonObject(value: object): Record<string, unknown> {
-  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, current: unknown) {
-    const original = this[key];
-    if (Buffer.isBuffer(original)) return `0x${original.toString('hex')}`;
-    if (typeof current === 'bigint') return current.toString();
-    return current;
-  });
-  const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MySqlToolException(MySqlToolErrorCode.QueryFailed, 'Tool produced a result that is not an object.');
-  }
-  return parsed as Record<string, unknown>;
 }

@@ -1,28 +1,14 @@
-/**
- * Why a MySQL MCP tool call failed. Returned to the client; never renamed in place. The
- * same codes as the Postgres server's, so a client handles both SQL sources alike.
- */
-export enum MySqlToolErrorCode {
-  ReadOnlyViolation = 'read_only_violation',
-  StatementTimeout = 'statement_timeout',
-  MultipleStatements = 'multiple_statements',
-  InvalidQuery = 'invalid_query',
-  PermissionDenied = 'permission_denied',
-  UnknownTable = 'unknown_table',
-  DatabaseUnavailable = 'database_unavailable',
-  QueryFailed = 'query_failed',
-}
+import { SqlToolErrorCode, SqlToolException, statementTimeoutMessage } from '../sql/sql-tool.exception';
 
-export class MySqlToolException extends Error {
+/** Why a MySQL MCP tool call failed: the codes all SQL connectors share. */
+export { SqlToolErrorCode as MySqlToolErrorCode };
+
+export class MySqlToolException extends SqlToolException {
   /** The server's error number (or the socket error code) behind the failure, when there was one. */
   readonly serverCode?: string;
 
-  constructor(
-    readonly code: MySqlToolErrorCode,
-    message: string,
-    options?: { cause?: unknown; serverCode?: string },
-  ) {
-    super(message, { cause: options?.cause });
+  constructor(code: SqlToolErrorCode, message: string, options?: { cause?: unknown; serverCode?: string }) {
+    super(code, message, options);
     this.name = 'MySqlToolException';
     this.serverCode = options?.serverCode;
   }
@@ -67,8 +53,8 @@ const UNREACHABLE_CODES = new Set([
  * can act on. Server messages name the user and host, never the password; they are passed
  * through. The SQL text mysql2 attaches to its errors (`sql`) is left out.
  */
-export function toMySqlToolException(error: unknown, statementTimeoutMs: number): MySqlToolException {
-  if (error instanceof MySqlToolException) return error;
+export function toMySqlToolException(error: unknown, statementTimeoutMs: number): SqlToolException {
+  if (error instanceof SqlToolException) return error;
   const { code, errno, sqlState, sqlMessage, message } = (
     typeof error === 'object' && error !== null ? error : {}
   ) as MySqlErrorLike;
@@ -81,30 +67,30 @@ export function toMySqlToolException(error: unknown, statementTimeoutMs: number)
 
   if (number === ER.readOnlyTransaction) {
     return new MySqlToolException(
-      MySqlToolErrorCode.ReadOnlyViolation,
+      SqlToolErrorCode.ReadOnlyViolation,
       `Refused: queries run in a read-only transaction, so data cannot be changed or locked (${text}).`,
       options,
     );
   }
   if (number === ER.statementTimeout || number === ER.queryTimeout) {
     return new MySqlToolException(
-      MySqlToolErrorCode.StatementTimeout,
-      `Query cancelled: it ran longer than the ${statementTimeoutMs} ms statement timeout. Narrow it down (WHERE, LIMIT, fewer joins).`,
+      SqlToolErrorCode.StatementTimeout,
+      statementTimeoutMessage(statementTimeoutMs),
       options,
     );
   }
   if (number !== undefined && (ER.accessDenied as readonly number[]).includes(number)) {
-    return new MySqlToolException(MySqlToolErrorCode.PermissionDenied, `Permission denied: ${text}.`, options);
+    return new MySqlToolException(SqlToolErrorCode.PermissionDenied, `Permission denied: ${text}.`, options);
   }
   if (
     (number !== undefined && (ER.unavailable as readonly number[]).includes(number)) ||
     (name !== undefined && UNREACHABLE_CODES.has(name)) ||
     state?.startsWith('08')
   ) {
-    return new MySqlToolException(MySqlToolErrorCode.DatabaseUnavailable, `Database unavailable: ${text}.`, options);
+    return new MySqlToolException(SqlToolErrorCode.DatabaseUnavailable, `Database unavailable: ${text}.`, options);
   }
   if (state?.startsWith('42') || state?.startsWith('22') || state?.startsWith('0A')) {
-    return new MySqlToolException(MySqlToolErrorCode.InvalidQuery, `Invalid query: ${text}.`, options);
+    return new MySqlToolException(SqlToolErrorCode.InvalidQuery, `Invalid query: ${text}.`, options);
   }
-  return new MySqlToolException(MySqlToolErrorCode.QueryFailed, `Query failed: ${text}.`, options);
+  return new MySqlToolException(SqlToolErrorCode.QueryFailed, `Query failed: ${text}.`, options);
 }

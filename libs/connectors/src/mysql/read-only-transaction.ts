@@ -3,11 +3,11 @@ import type { FieldPacket, Pool, PoolConnection, RowDataPacket } from 'mysql2/pr
 import { toMySqlToolException } from './mysql-tool.exception';
 
 /** MariaDB and MySQL name the per-statement time limit differently (and count it in different units). */
-export type SqlDialect = 'mariadb' | 'mysql';
+export type MySqlFlavor = 'mariadb' | 'mysql';
 
 export interface ReadOnlyOptions {
   statementTimeoutMs: number;
-  dialect: SqlDialect;
+  flavor: MySqlFlavor;
   /**
    * Also reset the session (COM_RESET_CONNECTION) before the connection goes back to the
    * pool. Needed after caller-supplied SQL: user variables, named locks (GET_LOCK) and
@@ -22,6 +22,8 @@ export type SqlParam = string | number | boolean | null;
 /** One borrowed connection inside its read-only transaction. */
 export interface ReadOnlySession {
   readonly connection: PoolConnection;
+  /** Which server the connection talks to. */
+  readonly flavor: MySqlFlavor;
   /** Runs one of our own statements with server-side bound parameters. */
   select<T extends object>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /**
@@ -32,7 +34,7 @@ export interface ReadOnlySession {
 }
 
 /** Detects whether the pool talks to MariaDB or MySQL (asked once per server). */
-export async function detectDialect(pool: Pool): Promise<SqlDialect> {
+export async function detectFlavor(pool: Pool): Promise<MySqlFlavor> {
   try {
     const [rows] = await pool.query<RowDataPacket[]>('SELECT VERSION() AS version');
     return /mariadb/i.test(String(rows[0]?.['version'] ?? '')) ? 'mariadb' : 'mysql';
@@ -61,6 +63,7 @@ export async function withReadOnlyTransaction<T>(
   let abandoned = false;
   const session: ReadOnlySession = {
     connection,
+    flavor: options.flavor,
     select: async <R extends object>(sql: string, params: readonly SqlParam[] = []) => {
       const [rows] = await connection.execute<RowDataPacket[]>(sql, [...params]);
       return rows as unknown as R[];
@@ -92,9 +95,9 @@ export async function withReadOnlyTransaction<T>(
 }
 
 /** MariaDB: max_statement_time in seconds (fractions allowed). MySQL: max_execution_time in ms (SELECT only). */
-function timeoutAssignment({ dialect, statementTimeoutMs }: ReadOnlyOptions): string {
+function timeoutAssignment({ flavor, statementTimeoutMs }: ReadOnlyOptions): string {
   const ms = Math.max(1, Math.round(statementTimeoutMs));
-  return dialect === 'mariadb' ? `max_statement_time = ${ms / 1000}` : `max_execution_time = ${ms}`;
+  return flavor === 'mariadb' ? `max_statement_time = ${ms / 1000}` : `max_execution_time = ${ms}`;
 }
 
 export interface CappedRows {

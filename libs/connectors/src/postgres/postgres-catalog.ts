@@ -1,4 +1,13 @@
 import type { PoolClient } from 'pg';
+import type {
+  ColumnDescription,
+  ForeignKeyDescription,
+  IncomingForeignKeyDescription,
+  RelationSummary as SqlRelationSummary,
+  SqlCatalogQueries,
+  SearchTarget,
+  TableDescription as SqlTableDescription,
+} from '../sql/sql-catalog';
 import { PostgresToolErrorCode, PostgresToolException } from './postgres-tool.exception';
 
 /**
@@ -9,55 +18,10 @@ import { PostgresToolErrorCode, PostgresToolException } from './postgres-tool.ex
 
 export type RelationKind = 'table' | 'partitioned_table' | 'view' | 'materialized_view' | 'foreign_table';
 
-export interface RelationSummary {
-  name: string;
-  kind: RelationKind;
-  /** From the planner's statistics (pg_class.reltuples); null when never analyzed or a view. */
-  row_estimate: number | null;
-  comment: string | null;
-}
-
-export interface ColumnDescription {
-  name: string;
-  type: string;
-  nullable: boolean;
-  default: string | null;
-  comment: string | null;
-}
-
-export interface ForeignKeyDescription {
-  name: string;
-  columns: string[];
-  references: { schema: string; table: string; columns: string[] };
-}
-
-export interface IncomingForeignKeyDescription {
-  name: string;
-  schema: string;
-  table: string;
-  columns: string[];
-  referenced_columns: string[];
-}
-
-export interface TableDescription extends RelationSummary {
-  schema: string;
-  columns: ColumnDescription[];
-  primary_key: string[];
-  foreign_keys: ForeignKeyDescription[];
-  referenced_by: IncomingForeignKeyDescription[];
-}
-
-/** What `search` needs to know about one table. */
-export interface SearchTarget {
-  table: string;
-  /** Every column, in table order. */
-  columns: string[];
-  /** Columns of a string type (text, varchar, char, name, citext, domains of those) or an enum. */
-  textColumns: string[];
-  primaryKey: string[];
-  /** Foreign keys whose referenced table has a text `name` column to show and search. */
-  nameLookups: Array<{ referencedSchema: string; referencedTable: string; columns: string[]; referencedColumns: string[] }>;
-}
+/** row_estimate comes from the planner's statistics (pg_class.reltuples); null when never analyzed or a view. */
+export type RelationSummary = SqlRelationSummary<RelationKind>;
+export type TableDescription = SqlTableDescription<RelationKind>;
+export type { ColumnDescription, ForeignKeyDescription, IncomingForeignKeyDescription, SearchTarget };
 
 const READABLE_RELATIONS = `
   FROM pg_catalog.pg_class c
@@ -240,3 +204,11 @@ function toRelationSummary(row: RelationSummary): RelationSummary {
     comment: row.comment,
   };
 }
+
+/** The catalog queries the shared SQL tools run against Postgres. */
+export const postgresCatalogQueries: SqlCatalogQueries<PoolClient> = {
+  listRelations,
+  describeRelation,
+  loadSearchTargets,
+  unknownTable: unknownTableException,
+};
