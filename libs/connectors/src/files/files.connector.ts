@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SourceItem } from '@mosaic/contracts';
 import { keywords, overlapScore, stemSet } from '@mosaic/llm';
 import { ConnectorDefinition, StrategyResult, ToolCaller } from '../connector';
+import { digestFromFiles } from './files-digest';
 
 const FILE_PATTERN = '**/*.{md,markdown,txt}';
 const MAX_FILES_READ = 24;
@@ -32,6 +33,7 @@ export const filesConnector: ConnectorDefinition = {
     args: [require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js'), path.resolve(credentials['root'] ?? '.')],
   }),
   localStrategy: (query, call, credentials) => answerFromFiles(query, call, path.resolve(credentials['root'] ?? '.')),
+  digestStrategy: (window, call, credentials) => digestFromFiles(window, call, path.resolve(credentials['root'] ?? '.')),
 };
 
 export async function answerFromFiles(query: string, call: ToolCaller, root: string): Promise<StrategyResult> {
