@@ -2,6 +2,7 @@ import { ConnectorDefinition, StrategyResult, ToolCaller } from '../connector';
 import { builtServerEntry } from '../paths';
 import { answerFromSqlSearch } from '../sql/sql-search-strategy';
 import { parseMySqlUrl } from './mysql-mcp.config';
+import { digestFromSql, MYSQL_DIGEST_DIALECT } from '../sql/sql-digest';
 
 /** Our own read-only MySQL / MariaDB MCP server. */
 export const mysqlConnector: ConnectorDefinition = {
@@ -29,6 +30,7 @@ export const mysqlConnector: ConnectorDefinition = {
     env: { MYSQL_URL: credentials['url'] ?? '' },
   }),
   localStrategy: (query, call, credentials) => answerFromMySql(query, call, databaseOf(credentials['url'])),
+  digestStrategy: (window, call) => digestFromSql(window, call, MYSQL_DIGEST_DIALECT),
 };
 
 /**

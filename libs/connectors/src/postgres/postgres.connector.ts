@@ -1,5 +1,6 @@
 import { ConnectorDefinition, StrategyResult, ToolCaller } from '../connector';
 import { builtServerEntry } from '../paths';
+import { digestFromSql, POSTGRES_DIGEST_DIALECT } from '../sql/sql-digest';
 import { answerFromSqlSearch } from '../sql/sql-search-strategy';
 
 export { parseSearchRows } from '../sql/sql-search-strategy';
@@ -29,6 +30,7 @@ export const postgresConnector: ConnectorDefinition = {
     env: { POSTGRES_URL: credentials['url'] ?? '' },
   }),
   localStrategy: (query, call) => answerFromPostgres(query, call),
+  digestStrategy: (window, call) => digestFromSql(window, call, POSTGRES_DIGEST_DIALECT),
 };
 
 /** Lists the tables, or searches the text columns of every table for the question's keywords. */

@@ -52,7 +52,7 @@ export class DigestController {
   @Get('stream')
   async stream(@CurrentPrincipal() principal: Principal, @ClientInfo() client: ClientDetails, @Res() reply: FastifyReply, @Query('tz') tz?: string): Promise<void> {
     const plan = await this.digest.plan(principal, client, tz);
-    if (plan.sources.length === 0) throw new ApiError(409, 'no_digest_sources', 'none of your configured sources has a digest (Files, Slack, GitHub, Jira, Google Workspace)');
+    if (plan.sources.length === 0) throw new ApiError(409, 'no_digest_sources', 'none of your configured sources has a digest (Files, Postgres, MySQL, Slack, GitHub, Jira, Google Workspace)');
     const accepted = await this.digest.submit(plan, principal, client, tz);
     const events = this.queries.events(accepted, abortOnClose(reply));
     await writeSse(reply, (async function* () {
