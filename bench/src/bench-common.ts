@@ -139,3 +139,13 @@ export function newLogLines(dir: string, offsets: Map<string, number>): { file: 
   }
   return found;
 }
+
+/** Prints (and returns) what the stack's services logged during the run (at LOG_LEVEL=warn: problems only). */
+export async function printNewLogLines(dir: string, offsets: Map<string, number>): Promise<ReturnType<typeof newLogLines>> {
+  await new Promise((resolve) => setTimeout(resolve, 250)); // let the log pipes flush
+  const logged = newLogLines(dir, offsets);
+  for (const { file, lines, samples } of logged) {
+    process.stdout.write(`service log ${file}: ${lines} line(s) at LOG_LEVEL=warn, e.g.\n${samples.map((l) => `  ${l}`).join('\n')}\n`);
+  }
+  return logged;
+}

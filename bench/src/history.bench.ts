@@ -47,7 +47,7 @@ import {
   fmt,
   logOffsets,
   mosaicClients,
-  newLogLines,
+  printNewLogLines,
   OWN_CLIENTS,
   positiveInt,
   ratio,
@@ -942,11 +942,7 @@ async function main(): Promise<void> {
       tenants.delete(tenantId);
     }
 
-    await sleep(250); // let the log pipes flush
-    const logged = newLogLines(logDir, offsets);
-    for (const { file, lines, samples } of logged) {
-      process.stdout.write(`service log ${file}: ${lines} line(s) at LOG_LEVEL=warn, e.g.\n${samples.map((l) => `  ${l}`).join('\n')}\n`);
-    }
+    const logged = await printNewLogLines(logDir, offsets);
 
     mkdirSync(path.dirname(settings.out), { recursive: true });
     writeFileSync(

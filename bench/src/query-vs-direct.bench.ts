@@ -42,7 +42,7 @@ import {
   intList,
   logOffsets,
   mosaicClients,
-  newLogLines,
+  printNewLogLines,
   OWN_CLIENTS,
   percentile,
   positiveInt,
@@ -467,11 +467,7 @@ async function main(): Promise<void> {
       process.stdout.write('note: could not check for other Mosaic stacks on this NATS (NATS_MONITOR_URL not set or not answering)\n');
     }
 
-    await new Promise((resolve) => setTimeout(resolve, 250)); // let the log pipes flush
-    const logged = newLogLines(logDir, offsets);
-    for (const { file, lines, samples } of logged) {
-      process.stdout.write(`service log ${file}: ${lines} line(s) at LOG_LEVEL=warn, e.g.\n${samples.map((l) => `  ${l}`).join('\n')}\n`);
-    }
+    const logged = await printNewLogLines(logDir, offsets);
 
     mkdirSync(path.dirname(settings.out), { recursive: true });
     writeFileSync(

@@ -1,20 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { runMigrations } from '@mosaic/persistence';
-import {
-  freePort,
-  loadSampleDatabase,
-  mosaicLaunches,
-  natsAdminFromEnv,
-  natsCredentialsFromEnv,
-  newSigningKeys,
-  provisionStreams,
-  sampleDocsRoot,
-  ServiceStack,
-} from '@mosaic/runtime';
-import { generateVaultKey } from '@mosaic/security';
+import { launchStack, loadSampleDatabase, ServiceStack, signUpUser } from '@mosaic/runtime';
 
 /** Where the stack runs against (the `test` infrastructure profile's URLs). */
 export interface EvalStackSettings {
@@ -52,10 +39,8 @@ const SAMPLE_ROWS = { customers: 25, orders: 61, support_tickets: 40 };
  */
 export async function startEvalStack(settings: EvalStackSettings): Promise<EvalStack> {
   const { root, say } = settings;
-  await runMigrations({ url: settings.databaseUrl });
   const sample = await ensureSampleDatabase(settings.sampleDatabaseUrl, root);
   say(`sample database ${sample}`);
-  await provisionStreams(settings.natsUrl, natsAdminFromEnv());
 
   const plannerLog = path.join(settings.logDir, 'planner.log');
   const plannerLogStart = existsSync(plannerLog) ? statSync(plannerLog).size : 0;
@@ -66,17 +51,19 @@ export async function startEvalStack(settings: EvalStackSettings): Promise<EvalS
     baseEnv: { NATS_URL: settings.natsUrl, LOG_LEVEL: 'info', NODE_ENV: 'production' },
     readyTimeoutMs: 60_000,
   });
-  const gatewayPort = await freePort();
-  const launches = await mosaicLaunches({
-    gatewayPort,
+  const { url } = await launchStack({
+    stack,
+    root,
+    infra: {
+      NATS_URL: settings.natsUrl,
+      DATABASE_URL: settings.databaseUrl,
+      APP_DATABASE_URL: settings.appDatabaseUrl,
+      REDIS_URL: settings.redisUrl,
+      SAMPLE_DATABASE_URL: settings.sampleDatabaseUrl,
+      SAMPLE_READER_DATABASE_URL: settings.sampleReaderDatabaseUrl,
+    },
     sources: ['files', 'postgres'],
-    databaseUrl: settings.databaseUrl,
-    appDatabaseUrl: settings.appDatabaseUrl,
-    redisUrl: settings.redisUrl,
-    signingKeys: await newSigningKeys(),
-    vaultKeys: generateVaultKey(`k${randomUUID().slice(0, 8)}`),
-    connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: settings.sampleReaderDatabaseUrl } },
-    natsCredentials: natsCredentialsFromEnv(),
+    loadSample: false,
     env: {
       ...settings.providerEnv,
       // The evaluation measures answers, not the per-user rate limit.
@@ -84,17 +71,9 @@ export async function startEvalStack(settings: EvalStackSettings): Promise<EvalS
       RATE_LIMIT_PER_HOUR: '1000000',
     },
   });
-  try {
-    await Promise.all(launches.filter((l) => l.name !== 'gateway').map((l) => stack.start(l)));
-    await stack.start(launches.find((l) => l.name === 'gateway')!);
-  } catch (error) {
-    await stack.stopAll();
-    throw error;
-  }
-  const url = `http://127.0.0.1:${gatewayPort}`;
   let token: string;
   try {
-    token = await signUp(url);
+    token = (await signUpUser(url, 'eval', 'eval.example')).token;
   } catch (error) {
     await stack.stopAll();
     throw error;
@@ -130,21 +109,6 @@ async function ensureSampleDatabase(ownerUrl: string, root: string): Promise<Eva
   if (loaded) return 'already loaded';
   await loadSampleDatabase(ownerUrl, root);
   return 'loaded';
-}
-
-/** A new user in a new tenant (unique email, so runs never collide), logged in. */
-async function signUp(url: string): Promise<string> {
-  const email = `eval-${randomUUID()}@eval.example`;
-  const password = `pw-${randomUUID()}`;
-  const post = (route: string, body: unknown) =>
-    fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const signup = await post('/api/auth/signup', { email, password, name: 'Mosaic eval', tenant_name: 'Mosaic eval' });
-  if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
-  const login = await post('/api/auth/login', { email, password });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const { token } = (await login.json()) as { token?: unknown };
-  if (typeof token !== 'string') throw new Error('login answered without a token');
-  return token;
 }
 
 /** `query planned` lines this run's planner wrote: query id → provider name. */

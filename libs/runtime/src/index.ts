@@ -9,3 +9,4 @@ export * from './stack/mosaic-stack';
 export * from './stack/sample-workspace';
 export * from './stack/identity-setup';
 export * from './stack/nats-identities';
+export * from './stack/launch-stack';

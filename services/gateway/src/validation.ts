@@ -1,3 +1,4 @@
+import { ParseUUIDPipe } from '@nestjs/common';
 import { ZodTypeAny, z } from 'zod';
 import { ApiError } from '@mosaic/runtime';
 
@@ -13,3 +14,6 @@ export function parseBody<S extends ZodTypeAny>(schema: S, body: unknown): z.inf
   }
   return parsed.data;
 }
+
+/** A path id that is not a UUID names nothing: 404 with `message`, like another tenant's id. */
+export const uuidOr404 = (message: string): ParseUUIDPipe => new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'not_found', message) });

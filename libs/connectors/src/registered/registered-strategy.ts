@@ -1,6 +1,7 @@
 import type { DiscoveredTool, SourceItem } from '@mosaic/contracts';
 import { keywords, overlapScore } from '@mosaic/llm';
 import { StrategyResult, ToolCaller } from '../connector';
+import { ToolOutcome } from '../mcp/mcp-session';
 
 const MAX_TOOLS_CALLED = 2;
 const MAX_ITEMS = 8;
@@ -56,7 +57,7 @@ export async function answerFromRegisteredServer(query: string, tools: readonly 
       failures.push(`${tool.name}: ${outcome.text.slice(0, 200)}`);
       continue;
     }
-    items.push(...itemsFromResult(tool.name, outcome.structured ?? parseJson(outcome.text) ?? outcome.text, queryKeywords));
+    items.push(...itemsFromOutcome(tool.name, outcome, queryKeywords));
   }
   if (items.length === 0 && failures.length === chosen.length) throw new Error(`every tool failed: ${failures.join('; ')}`);
   const ranked = items
@@ -65,6 +66,11 @@ export async function answerFromRegisteredServer(query: string, tools: readonly 
     .slice(0, MAX_ITEMS)
     .map(({ item }) => item);
   return { items: ranked, summary: `Called ${chosen.map((c) => c.tool.name).join(', ')}; ${items.length} item(s), ${ranked.length} shown.` };
+}
+
+/** Items from a successful tool call: its structured content, else its text as JSON, else its paragraphs. */
+export function itemsFromOutcome(tool: string, outcome: ToolOutcome, queryKeywords: readonly string[]): SourceItem[] {
+  return itemsFromResult(tool, outcome.structured ?? parseJson(outcome.text) ?? outcome.text, queryKeywords);
 }
 
 function parseJson(text: string): unknown {

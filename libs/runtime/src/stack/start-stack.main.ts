@@ -8,11 +8,8 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig } from '../config';
-import { runMigrations } from '@mosaic/persistence';
 import { ensureDemoIdentity, localSigningKeys, localVaultKeys } from './identity-setup';
-import { mosaicLaunches } from './mosaic-stack';
-import { natsAdminFromEnv, natsCredentialsFromEnv, provisionStreams } from './nats-identities';
-import { loadSampleDatabase, sampleDocsRoot } from './sample-workspace';
+import { launchStack } from './launch-stack';
 import { ServiceStack } from './service-stack';
 
 const env = parseConfig(
@@ -62,15 +59,6 @@ async function main(): Promise<void> {
   const logDir = path.join(stateDir, 'logs');
   const say = (line: string) => process.stdout.write(`[mosaic] ${line}\n`);
 
-  const applied = await runMigrations({ url: env.DATABASE_URL });
-  say(applied.length ? `database migrated: ${applied.join(', ')}` : 'database schema is up to date');
-  const loaded = await loadSampleDatabase(env.SAMPLE_DATABASE_URL, root);
-  say(`sample workspace loaded: ${loaded.join(', ')} into mosaic_sample; documents in sample/workspace/docs`);
-
-  // The infra env file lists every NATS identity's password; each service gets only its own.
-  const natsCredentials = natsCredentialsFromEnv();
-  await provisionStreams(env.NATS_URL, natsAdminFromEnv());
-
   const stack = new ServiceStack({
     root,
     logDir,
@@ -88,26 +76,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const sources = env.MOSAIC_SOURCES.split(',').map((s) => s.trim()).filter(Boolean);
-  const launches = await mosaicLaunches({
+  await launchStack({
+    stack,
+    root,
+    infra: env,
+    sources: env.MOSAIC_SOURCES.split(',').map((s) => s.trim()).filter(Boolean),
     gatewayPort: env.PORT,
-    sources,
-    databaseUrl: env.DATABASE_URL,
-    appDatabaseUrl: env.APP_DATABASE_URL,
-    redisUrl: env.REDIS_URL,
     signingKeys: await localSigningKeys(stateDir),
     vaultKeys: localVaultKeys(stateDir),
-    connectorEnv: { files: { FILES_ROOT: sampleDocsRoot(root) }, postgres: { POSTGRES_URL: env.SAMPLE_READER_DATABASE_URL } },
-    natsCredentials,
     env: tracingEnv(process.env),
+    onPrepared: ({ migrations, sampleFiles }) => {
+      say(migrations.length ? `database migrated: ${migrations.join(', ')}` : 'database schema is up to date');
+      say(`sample workspace loaded: ${sampleFiles.join(', ')} into mosaic_sample; documents in sample/workspace/docs`);
+    },
+    onStarted: (launch) => say(`${launch.name.padEnd(18)} ready on 127.0.0.1:${launch.port}`),
   });
-  const startOne = async (launch: (typeof launches)[number]) => {
-    await stack.start(launch);
-    say(`${launch.name.padEnd(18)} ready on 127.0.0.1:${launch.port}`);
-  };
-  // Internal services start together; the gateway last, once they can take work.
-  await Promise.all(launches.filter((l) => l.name !== 'gateway').map(startOne));
-  await startOne(launches.find((l) => l.name === 'gateway')!);
 
   const url = `http://127.0.0.1:${env.PORT}`;
   const demoEnvFile = path.join(stateDir, 'demo.env');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { ConversationSummary, ConversationView, HISTORY_CONSUMER, Principal, QueryRunView, STREAMS } from '@mosaic/contracts';
 import { RpcError } from '@mosaic/messaging';
 import { Logger } from '@mosaic/observability';
@@ -19,6 +19,8 @@ const POLL_MS = 25;
  */
 @Injectable()
 export class HistoryService {
+  private jsm?: Promise<JetStreamManager>;
+
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -58,7 +60,8 @@ export class HistoryService {
   /** Waits (bounded) until the writer's consumer has acknowledged the stream as it is now. */
   private async catchUp(): Promise<void> {
     try {
-      const jsm = await jetstreamManager(this.nats);
+      // One manager for the service: creating one asks the server whether JetStream is there.
+      const jsm = await (this.jsm ??= jetstreamManager(this.nats));
       const target = (await jsm.streams.info(STREAMS.events.name)).state.last_seq;
       const deadline = Date.now() + CATCH_UP_MS;
       while (Date.now() < deadline) {
@@ -68,6 +71,7 @@ export class HistoryService {
       }
       this.logger.warn({ target }, 'history writer did not catch up in time; answering from what is stored');
     } catch (error) {
+      this.jsm = undefined;
       this.logger.warn({ err: error }, 'could not check the history writer; answering from what is stored');
     }
   }

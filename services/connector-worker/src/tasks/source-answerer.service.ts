@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SourceItem, SourceTaskV1 } from '@mosaic/contracts';
-import { ConnectorDefinition, describeSource, directRoute, itemsFromResult, StrategyContext, StrategyResult, ToolCaller } from '@mosaic/connectors';
+import { ConnectorDefinition, describeSource, directRoute, itemsFromOutcome, StrategyContext, StrategyResult, ToolCaller } from '@mosaic/connectors';
 import { countTokens, keywords, LlmError, LlmProvider, serviceLlmProvider, TokenUsage, ToolSpec } from '@mosaic/llm';
 import { Logger, MosaicMetrics } from '@mosaic/observability';
 import { CONFIG, LOGGER, METRICS } from '@mosaic/runtime';
@@ -96,7 +96,7 @@ export class SourceAnswerer {
           callTool: async (name, args) => {
             const outcome = await call(name, args);
             // Every successful result is evidence the synthesizer may cite, item by item.
-            if (outcome.ok) items.push(...itemsFromResult(name, outcome.structured ?? parseJson(outcome.text) ?? outcome.text, queryKeywords));
+            if (outcome.ok) items.push(...itemsFromOutcome(name, outcome, queryKeywords));
             return { ok: outcome.ok, text: outcome.text };
           },
         },
@@ -129,12 +129,4 @@ async function defaultModelTools(context: StrategyContext, options: { allowWrite
 
 function toolSpec(tool: Tool): ToolSpec {
   return { name: tool.name, description: tool.description ?? '', input_schema: tool.inputSchema as Record<string, unknown> };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -6,7 +6,7 @@ import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { GatewayConfig } from '../config';
 import { QueryService } from '../query/query.service';
-import { abortOnClose, writeSse } from '../sse/sse.writer';
+import { abortOnClose, eventItems, writeSse } from '../sse/sse.writer';
 import { DigestService } from './digest.service';
 
 export interface DigestResponse {
@@ -55,8 +55,6 @@ export class DigestController {
     if (plan.sources.length === 0) throw new ApiError(409, 'no_digest_sources', 'none of your configured sources has a digest (Files, Postgres, MySQL, Slack, GitHub, Jira, Google Workspace)');
     const accepted = await this.digest.submit(plan, principal, client, tz);
     const events = this.queries.events(accepted, abortOnClose(reply));
-    await writeSse(reply, (async function* () {
-      for await (const { seq, event } of events) yield { seq, data: event };
-    })(), { metrics: this.metrics, heartbeatMs: this.config.SSE_HEARTBEAT_MS, headers: { 'X-Query-Id': accepted.queryId } });
+    await writeSse(reply, eventItems(events), { metrics: this.metrics, heartbeatMs: this.config.SSE_HEARTBEAT_MS, headers: { 'X-Query-Id': accepted.queryId } });
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Headers, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ClientDetails, ConversationSummary, ConversationView, HISTORY_SUBJECTS, Principal, QueryRunView } from '@mosaic/contracts';
 import { RpcClient } from '@mosaic/messaging';
@@ -7,10 +7,11 @@ import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { GatewayConfig } from '../config';
 import { QueryService } from '../query/query.service';
-import { abortOnClose, resumeAfter, writeSse } from '../sse/sse.writer';
+import { uuidOr404 } from '../validation';
+import { abortOnClose, eventItems, resumeAfter, writeSse } from '../sse/sse.writer';
 
 /** Ids that are not UUIDs name nothing: 404, like another user's. */
-const notFoundUnlessUuid = new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'not_found', 'not found') });
+const notFoundUnlessUuid = uuidOr404('not found');
 
 /** The caller's own history: conversations, query runs, and the replay of a query's events. */
 @RequireScope('query')
@@ -64,9 +65,7 @@ export class HistoryController {
     if (Number.isNaN(afterSeq)) throw new ApiError(400, 'validation_error', 'Last-Event-ID (or after) must be an event id from this stream');
     const accepted = await this.queries.ownedQuery(id, principal);
     const items = this.queries.replay(accepted, abortOnClose(reply), afterSeq);
-    await writeSse(reply, (async function* () {
-      for await (const { seq, event } of items) yield { seq, data: event };
-    })(), { metrics: this.metrics, heartbeatMs: this.config.SSE_HEARTBEAT_MS, headers: { 'X-Query-Id': id } });
+    await writeSse(reply, eventItems(items), { metrics: this.metrics, heartbeatMs: this.config.SSE_HEARTBEAT_MS, headers: { 'X-Query-Id': id } });
   }
 }
 

@@ -1,13 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ClientDetails, MCP_SERVER_SUBJECTS, McpServerView, Principal, RegisterMcpServerRequestSchema } from '@mosaic/contracts';
 import { RpcClient } from '@mosaic/messaging';
-import { ApiError } from '@mosaic/runtime';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
-import { parseBody } from '../validation';
+import { parseBody, uuidOr404 } from '../validation';
 import { RegisteredSourcesService } from './registered-sources.service';
 
 /** An id that is not a UUID names nothing: 404, like any id of another tenant. */
-const notFoundUnlessUuid = new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'not_found', 'no such MCP server') });
+const notFoundUnlessUuid = uuidOr404('no such MCP server');
 
 /**
  * MCP servers a tenant registers as sources (`mcp-<name>`). Registering and re-approving

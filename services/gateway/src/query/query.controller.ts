@@ -6,7 +6,7 @@ import { ApiError, CONFIG, METRICS } from '@mosaic/runtime';
 import { GatewayConfig } from '../config';
 import { ClientInfo, CurrentPrincipal, RequireScope } from '../auth/auth.decorators';
 import { parseBody } from '../validation';
-import { abortOnClose, SseItem, writeSse } from '../sse/sse.writer';
+import { abortOnClose, eventItems, writeSse } from '../sse/sse.writer';
 import { QueryService } from './query.service';
 
 @RequireScope('query')
@@ -59,14 +59,10 @@ export class QueryController {
     const parsed = this.queries.parse(body);
     const accepted = await this.queries.submit(parsed, principal, client);
     const disconnected = abortOnClose(reply);
-    await writeSse(reply, mapEvents(this.queries.events(accepted, disconnected)), {
+    await writeSse(reply, eventItems(this.queries.events(accepted, disconnected)), {
       metrics: this.metrics,
       heartbeatMs: this.config.SSE_HEARTBEAT_MS,
       headers: { 'X-Query-Id': accepted.queryId },
     });
   }
-}
-
-async function* mapEvents(events: AsyncIterable<{ seq: number; event: unknown }>): AsyncGenerator<SseItem> {
-  for await (const { seq, event } of events) yield { seq, data: event };
 }

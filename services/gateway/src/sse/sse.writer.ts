@@ -42,6 +42,11 @@ export async function writeSse(
   }
 }
 
+/** A query's events as SSE items, each with its stream sequence as id. */
+export async function* eventItems(events: AsyncIterable<{ seq: number; event: unknown }>): AsyncGenerator<SseItem> {
+  for await (const { seq, event } of events) yield { seq, data: event };
+}
+
 /**
  * An AbortSignal that fires when the response closes: the client went away, or the
  * answer was sent. Bound to this response, not the keep-alive socket it shares.
